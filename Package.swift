@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Layers, lowest first. An arrow only ever points down:
+/// employees → App → {HTTP, Security, EventStore, Employees, Postgres}; EventStore → {Postgres, Crypto};
+/// Security → Crypto. C libraries enter only through the system-library targets and CShim.
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "employees",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "employees", targets: ["employees"])
+    ],
+    targets: [
+        // C system libraries (Debian packages in parentheses).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
+        .systemLibrary(name: "CXCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
+        // What Glibc does not export to Swift: epoll, eventfd, timerfd and a few macros.
+        .target(name: "CShim"),
+
+        // Swift modules, one responsibility each.
+        .target(name: "Crypto", dependencies: ["CLibCrypto"], swiftSettings: strict),
+        .target(name: "Postgres", dependencies: ["CLibPQ", "CShim"], swiftSettings: strict),
+        .target(name: "HTTP", dependencies: ["CShim"], swiftSettings: strict),
+        .target(name: "Security", dependencies: ["Crypto", "CArgon2", "CXCrypt"], swiftSettings: strict),
+        .target(name: "Employees", swiftSettings: strict),
+        .target(name: "EventStore", dependencies: ["Postgres", "Crypto"], swiftSettings: strict),
+        .target(
+            name: "App",
+            dependencies: ["HTTP", "Security", "Employees", "EventStore", "Postgres", "Crypto"],
+            swiftSettings: strict),
+        .executableTarget(name: "employees", dependencies: ["App"], swiftSettings: strict),
+
+        // Shared test helpers: the throw-away PostgreSQL cluster of a test run, fresh databases, clients.
+        .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport", swiftSettings: strict),
+
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CShim"], resources: [.copy("Corpus")], swiftSettings: strict),
+        .testTarget(name: "SecurityTests", dependencies: ["Security", "Crypto"], swiftSettings: strict),
+        .testTarget(name: "EmployeesTests", dependencies: ["Employees"], swiftSettings: strict),
+        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "AppTests", dependencies: ["App", "TestSupport"], swiftSettings: strict),
+    ]
+)

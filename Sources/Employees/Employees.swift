@@ -1,0 +1,1 @@
+// Module Employees: see docs/ARCHITECTURE.md for its place among the layers.

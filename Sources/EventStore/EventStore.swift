@@ -1,0 +1,1 @@
+// Module EventStore: see docs/ARCHITECTURE.md for its place among the layers.

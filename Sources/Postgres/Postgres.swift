@@ -1,0 +1,1 @@
+// Module Postgres: see docs/ARCHITECTURE.md for its place among the layers.
