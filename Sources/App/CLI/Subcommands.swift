@@ -1,0 +1,48 @@
+/// The subcommands of the `employees` executable and their options, declared once.
+public enum Subcommands {
+    static let dataDirectory = OptionSpec(
+        "data-dir", environment: "EMPLOYEES_DATA_DIR", kind: .value(placeholder: "PATH"), default: ".data",
+        help: "folder for the embedded PostgreSQL cluster and generated keys")
+    static let databaseURL = OptionSpec(
+        "database-url", environment: "DATABASE_URL", kind: .value(placeholder: "URL"),
+        help: "external PostgreSQL (URI or key=value); absent: the embedded cluster in the data folder")
+    static let host = OptionSpec(
+        "host", environment: "HOST", kind: .value(placeholder: "ADDRESS"), default: "127.0.0.1",
+        help: "address to listen on (IPv4 or IPv6)")
+    static let port = OptionSpec(
+        "port", environment: "PORT", kind: .value(placeholder: "NUMBER"), default: "8080", help: "TCP port to listen on")
+
+    static let database = [dataDirectory, databaseURL]
+
+    public static let all: [SubcommandSpec] = [
+        SubcommandSpec(name: "serve", summary: "migrate the database, then serve the HTTP API", options: database + [host, port]),
+        SubcommandSpec(name: "migrate", summary: "apply the SQL migrations in sql/ and exit", options: database),
+    ]
+
+    public static let parser = CommandLineParser(subcommands: all)
+}
+
+/// Where the service keeps its state and how it reaches PostgreSQL, validated from a parsed invocation.
+public struct ServiceConfiguration: Sendable, Equatable {
+    public let dataDirectory: String
+    /// nil means: start the embedded cluster inside `dataDirectory`.
+    public let databaseURL: String?
+    public let host: String
+    public let port: Int
+
+    public init(_ invocation: ParsedInvocation) throws(UsageError) {
+        guard let dataDirectory = invocation.value("data-dir"), !dataDirectory.isEmpty else {
+            throw UsageError("--data-dir must not be empty")
+        }
+        self.dataDirectory = dataDirectory
+        self.databaseURL = invocation.value("database-url")
+        let host = invocation.value("host") ?? "127.0.0.1"
+        guard !host.isEmpty, host.allSatisfy({ !$0.isWhitespace }) else { throw UsageError("--host must be an address") }
+        self.host = host
+        let portText = invocation.value("port") ?? "8080"
+        guard let port = Int(portText), (0...65535).contains(port) else {
+            throw UsageError("--port must be a number from 0 to 65535, not '\(portText)'")
+        }
+        self.port = port
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+
+/// A JSON document as event data and metadata carry it.
+///
+/// Numbers are integers only: event payloads never need fractions, and integers have a single canonical text,
+/// which the hash chain depends on.
+public enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+}
+
+extension JSONValue {
+    public subscript(key: String) -> JSONValue? {
+        if case .object(let members) = self { return members[key] }
+        return nil
+    }
+
+    public var stringValue: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+
+    public var intValue: Int64? {
+        if case .int(let value) = self { return value }
+        return nil
+    }
+
+    public var boolValue: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
+    public var arrayValue: [JSONValue]? {
+        if case .array(let value) = self { return value }
+        return nil
+    }
+}
+
+/// Why a value cannot be stored as `jsonb`.
+public enum JSONValueError: Error, Sendable, Equatable {
+    /// PostgreSQL's `jsonb` cannot hold U+0000 in a string.
+    case nulCharacter
+    /// The text is not JSON, or uses what `JSONValue` does not model (fractions, exponents, huge integers).
+    case unsupported(String)
+}
+
+extension JSONValue {
+    /// The text PostgreSQL prints for this value as `jsonb`: object keys ordered by byte length and then bytes,
+    /// `", "` and `": "` separators, and only `"`, `\` and control characters escaped. Writing exactly that text
+    /// lets the hash chain be computed before the insert and recomputed later from `data::text`.
+    public func canonicalText() throws(JSONValueError) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(128)
+        try write(into: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    private func write(into output: inout [UInt8]) throws(JSONValueError) {
+        switch self {
+        case .null:
+            output.append(contentsOf: "null".utf8)
+        case .bool(let value):
+            output.append(contentsOf: (value ? "true" : "false").utf8)
+        case .int(let value):
+            output.append(contentsOf: String(value).utf8)
+        case .string(let value):
+            try Self.writeString(value, into: &output)
+        case .array(let elements):
+            output.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { output.append(contentsOf: ", ".utf8) }
+                try element.write(into: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .object(let members):
+            output.append(UInt8(ascii: "{"))
+            let keys = members.keys.map { Array($0.utf8) }.sorted { left, right in
+                left.count != right.count ? left.count < right.count : left.lexicographicallyPrecedes(right)
+            }
+            for (index, key) in keys.enumerated() {
+                if index > 0 { output.append(contentsOf: ", ".utf8) }
+                let name = String(decoding: key, as: UTF8.self)
+                try Self.writeString(name, into: &output)
+                output.append(contentsOf: ": ".utf8)
+                try members[name]!.write(into: &output)
+            }
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func writeString(_ value: String, into output: inout [UInt8]) throws(JSONValueError) {
+        output.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case 0: throw .nulCharacter
+            case UInt8(ascii: "\""): output.append(contentsOf: "\\\"".utf8)
+            case UInt8(ascii: "\\"): output.append(contentsOf: "\\\\".utf8)
+            case 0x08: output.append(contentsOf: "\\b".utf8)
+            case 0x0C: output.append(contentsOf: "\\f".utf8)
+            case 0x0A: output.append(contentsOf: "\\n".utf8)
+            case 0x0D: output.append(contentsOf: "\\r".utf8)
+            case 0x09: output.append(contentsOf: "\\t".utf8)
+            case ..<0x20:
+                output.append(contentsOf: "\\u00".utf8)
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0x0F)])
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+}
+
+extension JSONValue: Decodable {
+    /// Parses JSON text (as read back from a `jsonb` column) into a value.
+    public init(parsing text: String) throws(JSONValueError) {
+        do {
+            self = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        } catch {
+            throw .unsupported("not JSON of the supported kinds")
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        if let container = try? decoder.container(keyedBy: MemberKey.self) {
+            var members: [String: JSONValue] = [:]
+            for key in container.allKeys { members[key.stringValue] = try container.decode(JSONValue.self, forKey: key) }
+            self = .object(members)
+            return
+        }
+        if var container = try? decoder.unkeyedContainer() {
+            var elements: [JSONValue] = []
+            while !container.isAtEnd { elements.append(try container.decode(JSONValue.self)) }
+            self = .array(elements)
+            return
+        }
+        let single = try decoder.singleValueContainer()
+        if single.decodeNil() {
+            self = .null
+        } else if let value = try? single.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? single.decode(Int64.self) {
+            self = .int(value)
+        } else {
+            self = .string(try single.decode(String.self))
+        }
+    }
+
+    private struct MemberKey: CodingKey {
+        let stringValue: String
+        init(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
+}
