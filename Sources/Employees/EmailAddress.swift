@@ -64,6 +64,7 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func lowercasedASCII(_ text: Substring.UTF8View) -> String {
-        String(decoding: text.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }, as: UTF8.self)
+        String(
+            decoding: text.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 }

@@ -20,7 +20,8 @@ final class CreateEmployeeTests: XCTestCase {
         fields.birthDate = "2/9/1953"
         fields.hireDate = "26/06/1986"
         fields.email = " georgi.facello.10001@GMAIL.com "
-        assertDecides(given: [], when: .create(georgiNumber, fields, withPassword: false), then: [.created(georgiCreated)])
+        assertDecides(
+            given: [], when: .create(georgiNumber, fields, withPassword: false), then: [.created(georgiCreated)])
     }
 
     func testCreateOnAnExistingStreamFails() {
@@ -224,7 +225,9 @@ final class UpdateEmployeeTests: XCTestCase {
         ]
         assertDecides(
             given: history, when: .update(EmployeeChanges(birthDate: "1990-01-01")),
-            then: [.updated(EmployeeUpdated(birthDate: FieldChange(previous: date("1953-09-02"), new: date("1990-01-01"))))])
+            then: [
+                .updated(EmployeeUpdated(birthDate: FieldChange(previous: date("1953-09-02"), new: date("1990-01-01"))))
+            ])
         assertInvalid(
             given: history, when: .update(EmployeeChanges(birthDate: "2000-01-01")),
             then: [FieldError(.birthDate, .notBeforeHireDate)])

@@ -20,20 +20,24 @@ final class EventPayloadTests: XCTestCase {
     }
 
     func testTypeNamesAndSchemaVersionAreStable() throws {
-        XCTAssertEqual(try everyKindOfEvent.map(\.typeName), [
-            "EmployeeCreated", "EmployeeUpdated", "ScopeGranted", "ScopeRevoked", "EmployeeDisabled",
-            "EmployeeEnabled", "PasswordChanged",
-        ])
+        XCTAssertEqual(
+            try everyKindOfEvent.map(\.typeName),
+            [
+                "EmployeeCreated", "EmployeeUpdated", "ScopeGranted", "ScopeRevoked", "EmployeeDisabled",
+                "EmployeeEnabled", "PasswordChanged",
+            ])
         XCTAssertEqual(try everyKindOfEvent.map(\.typeName), EmployeeEvent.typeNames)
         XCTAssertEqual(try Set(everyKindOfEvent.map(\.schemaVersion)), [1])
     }
 
     func testCreatedPayloadUsesTheOriginalFieldNames() {
-        XCTAssertEqual(EmployeeEvent.created(georgiCreated).payload, [
-            "emp_no": .integer(10001), "first_name": .string("Georgi"), "last_name": .string("Facello"),
-            "birth_date": .string("1953-09-02"), "gender": .string("M"), "hire_date": .string("1986-06-26"),
-            "email": .string("georgi.facello.10001@gmail.com"),
-        ])
+        XCTAssertEqual(
+            EmployeeEvent.created(georgiCreated).payload,
+            [
+                "emp_no": .integer(10001), "first_name": .string("Georgi"), "last_name": .string("Facello"),
+                "birth_date": .string("1953-09-02"), "gender": .string("M"), "hire_date": .string("1986-06-26"),
+                "email": .string("georgi.facello.10001@gmail.com"),
+            ])
     }
 
     func testUpdatedPayloadHoldsOnlyChangedFieldsWithPreviousAndNew() throws {
@@ -56,7 +60,9 @@ final class EventPayloadTests: XCTestCase {
     func testDecodingIgnoresDateRulesThatDependOnToday() throws {
         var payload = EmployeeEvent.created(georgiCreated).payload
         payload["hire_date"] = .string("2090-01-01")
-        guard case .created(let created) = try EmployeeEvent(typeName: "EmployeeCreated", schemaVersion: 1, payload: payload)
+        guard
+            case .created(let created) = try EmployeeEvent(
+                typeName: "EmployeeCreated", schemaVersion: 1, payload: payload)
         else { return XCTFail("expected a creation") }
         XCTAssertEqual(created.hireDate, date("2090-01-01"))
     }
@@ -73,8 +79,10 @@ final class EventPayloadTests: XCTestCase {
         }
         XCTAssertEqual(decodingError("EmployeeFired", 1, [:]), .unknownType("EmployeeFired"))
         XCTAssertEqual(
-            decodingError("EmployeeCreated", 2, created), .unsupportedSchemaVersion(type: "EmployeeCreated", version: 2))
-        XCTAssertEqual(decodingError("EmployeeCreated", 1, created.filter { $0.key != "email" }), .missingField("email"))
+            decodingError("EmployeeCreated", 2, created), .unsupportedSchemaVersion(type: "EmployeeCreated", version: 2)
+        )
+        XCTAssertEqual(
+            decodingError("EmployeeCreated", 1, created.filter { $0.key != "email" }), .missingField("email"))
         XCTAssertEqual(
             decodingError("EmployeeCreated", 1, created.merging(["emp_no": .string("10001")]) { $1 }),
             .invalidField("emp_no"))

@@ -137,10 +137,13 @@ final class ValueTypeTests: XCTestCase {
     }
 
     func testFieldErrorsSpeakTheOriginalFieldNamesAndNeverEchoTheInput() {
-        XCTAssertEqual(EmployeeField.allCases.map(\.rawValue), [
-            "emp_no", "first_name", "last_name", "birth_date", "gender", "hire_date", "email",
-        ])
-        XCTAssertEqual(FieldError(.firstName, .tooLong(maximum: 14)).description, "first_name must be at most 14 characters")
+        XCTAssertEqual(
+            EmployeeField.allCases.map(\.rawValue),
+            [
+                "emp_no", "first_name", "last_name", "birth_date", "gender", "hire_date", "email",
+            ])
+        XCTAssertEqual(
+            FieldError(.firstName, .tooLong(maximum: 14)).description, "first_name must be at most 14 characters")
         XCTAssertEqual(FieldError(.hireDate, .notAfterBirthDate).description, "hire_date must be after birth_date")
         XCTAssertEqual(
             FieldError(.birthDate, .tooEarly(earliest: date("1900-01-01"))).description,
