@@ -15,7 +15,8 @@ public enum EmployeeError: Error, Sendable, Hashable {
 public func decide(_ state: EmployeeState, _ command: EmployeeCommand, today: CalendarDate) throws(EmployeeError)
     -> [EmployeeEvent]
 {
-    if case .create(let empNo, let fields, let withPassword) = command {
+    switch command {
+    case .create(let empNo, let fields, let withPassword):
         guard case .absent = state else { throw .alreadyExists }
         let profile: EmployeeProfile
         do {
@@ -25,12 +26,8 @@ public func decide(_ state: EmployeeState, _ command: EmployeeCommand, today: Ca
         }
         let created = EmployeeEvent.created(EmployeeCreated(empNo: empNo, profile: profile))
         return withPassword ? [created, .passwordChanged(PasswordChanged())] : [created]
-    }
-    guard case .present(let employee) = state else { throw .notFound }
-    switch command {
-    case .create:
-        throw .alreadyExists
     case .update(let changes):
+        let employee = try existing(state)
         do {
             let updated = try employeeUpdated(employee, changes, today: today)
             return updated.changedFields.isEmpty ? [] : [.updated(updated)]
@@ -38,16 +35,22 @@ public func decide(_ state: EmployeeState, _ command: EmployeeCommand, today: Ca
             throw .invalid(error)
         }
     case .grantScope(let scope):
-        return employee.scopes.contains(scope) ? [] : [.scopeGranted(ScopeGranted(scope: scope))]
+        return try existing(state).scopes.contains(scope) ? [] : [.scopeGranted(ScopeGranted(scope: scope))]
     case .revokeScope(let scope):
-        return employee.scopes.contains(scope) ? [.scopeRevoked(ScopeRevoked(scope: scope))] : []
+        return try existing(state).scopes.contains(scope) ? [.scopeRevoked(ScopeRevoked(scope: scope))] : []
     case .disable:
-        return employee.isDisabled ? [] : [.disabled(EmployeeDisabled())]
+        return try existing(state).isDisabled ? [] : [.disabled(EmployeeDisabled())]
     case .enable:
-        return employee.isDisabled ? [.enabled(EmployeeEnabled())] : []
+        return try existing(state).isDisabled ? [.enabled(EmployeeEnabled())] : []
     case .setPassword:
+        _ = try existing(state)
         return [.passwordChanged(PasswordChanged())]
     }
+}
+
+private func existing(_ state: EmployeeState) throws(EmployeeError) -> Employee {
+    guard case .present(let employee) = state else { throw .notFound }
+    return employee
 }
 
 /// Validates the given fields, re-checks the hire-after-birth rule against the merged record, and keeps only the

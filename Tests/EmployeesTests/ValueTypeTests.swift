@@ -136,7 +136,7 @@ final class ValueTypeTests: XCTestCase {
         }
     }
 
-    func testFieldErrorsSpeakTheOriginalFieldNamesAndNeverEchoTheInput() {
+    func testFieldErrorMessagesNameTheFieldInTheOriginalSpelling() {
         XCTAssertEqual(
             EmployeeField.allCases.map(\.rawValue),
             [
