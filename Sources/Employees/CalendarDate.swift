@@ -1,0 +1,127 @@
+/// A day of the proleptic Gregorian calendar with no time and no zone: birth and hire dates are days, not instants,
+/// so they never shift with a time zone. Years 1 to 9999, the range ISO `yyyy-mm-dd` can spell.
+public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    /// Nil unless the three numbers name a real day (leap years included).
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month),
+            (1...Self.daysIn(month: month, year: year)).contains(day)
+        else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Accepts either layout the service meets: ISO `yyyy-mm-dd` (ours) or `d/m/yyyy` (the original system's forms).
+    public init(parsing text: String) throws(CalendarDateError) {
+        if text.utf8.contains(UInt8(ascii: "/")) {
+            try self.init(dayMonthYear: text)
+        } else {
+            try self.init(iso: text)
+        }
+    }
+
+    /// Strict ISO 8601 calendar date: exactly four, two and two ASCII digits separated by `-`.
+    public init(iso text: String) throws(CalendarDateError) {
+        let parts = Self.split(text, separator: UInt8(ascii: "-"))
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Self.number(parts[0]), let month = Self.number(parts[1]), let day = Self.number(parts[2])
+        else { throw .invalidFormat }
+        guard let date = CalendarDate(year: year, month: month, day: day) else { throw .notACalendarDate }
+        self = date
+    }
+
+    /// The original system's `d/m/yyyy`: day and month with one or two digits, the year with exactly four.
+    public init(dayMonthYear text: String) throws(CalendarDateError) {
+        let parts = Self.split(text, separator: UInt8(ascii: "/"))
+        guard parts.count == 3, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count),
+            parts[2].count == 4,
+            let day = Self.number(parts[0]), let month = Self.number(parts[1]), let year = Self.number(parts[2])
+        else { throw .invalidFormat }
+        guard let date = CalendarDate(year: year, month: month, day: day) else { throw .notACalendarDate }
+        self = date
+    }
+
+    /// Nil when the day falls outside years 1 to 9999.
+    public init?(daysSinceEpoch days: Int) {
+        // Civil-from-days over 400-year eras of 146,097 days, with years starting on 1 March so that the leap day
+        // is the last day of a year.
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let marchBasedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * marchBasedMonth + 2) / 5 + 1
+        let month = marchBasedMonth < 10 ? marchBasedMonth + 3 : marchBasedMonth - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        self.init(year: year, month: month, day: day)
+    }
+
+    /// Days since 1970-01-01 (negative before it): cheap arithmetic and a compact storage form.
+    public var daysSinceEpoch: Int {
+        let marchBasedYear = month <= 2 ? year - 1 : year
+        let era = (marchBasedYear >= 0 ? marchBasedYear : marchBasedYear - 399) / 400
+        let yearOfEra = marchBasedYear - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The same day and month `years` later; 29 February becomes 28 February in a common year. Nil past year 9999.
+    public func adding(years: Int) -> CalendarDate? {
+        let target = year + years
+        guard (1...9999).contains(target) else { return nil }
+        return CalendarDate(year: target, month: month, day: min(day, Self.daysIn(month: month, year: target)))
+    }
+
+    public static func isLeap(year: Int) -> Bool {
+        year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    }
+
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: isLeap(year: year) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    /// ISO `yyyy-mm-dd`, the form events and responses carry.
+    public var iso: String { Self.padded(year, 4) + "-" + Self.padded(month, 2) + "-" + Self.padded(day, 2) }
+
+    public var description: String { iso }
+
+    private static func padded(_ number: Int, _ width: Int) -> String {
+        let digits = String(number)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+
+    private static func split(_ text: String, separator: UInt8) -> [Substring.UTF8View] {
+        text.utf8[...].split(separator: separator, omittingEmptySubsequences: false)
+    }
+
+    private static func number(_ digits: Substring.UTF8View) -> Int? {
+        var value = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return value
+    }
+}
+
+/// Why a text is not a calendar date. The field validators turn it into a `FieldError` naming the field.
+public enum CalendarDateError: Error, Sendable, Hashable {
+    /// Not laid out as `yyyy-mm-dd` or `d/m/yyyy`.
+    case invalidFormat
+    /// Laid out correctly but no such day, e.g. `2023-02-29`, `31/4/2020`, `2020-13-01`.
+    case notACalendarDate
+}

@@ -1,0 +1,37 @@
+/// What a caller asks of one employee's stream. Field values arrive as text so that `decide` can report every
+/// broken rule at once; the stream (and so the employee number) is chosen by the caller, who loads its state.
+public enum EmployeeCommand: Sendable, Hashable {
+    /// Creates the employee. `withPassword` says a password hash is stored alongside (the hash itself never enters
+    /// the domain); it adds a `PasswordChanged` event.
+    case create(EmployeeNumber, EmployeeFields, withPassword: Bool)
+    /// Changes any subset of the personal fields; email and password are changed elsewhere.
+    case update(EmployeeChanges)
+    /// Grants a scope by name (the security module validates names).
+    case grantScope(String)
+    /// Revokes a scope by name.
+    case revokeScope(String)
+    case disable
+    case enable
+    /// Records that the password was set; the hash is stored by the caller, outside the event.
+    case setPassword
+}
+
+/// The fields an update may change, as text; nil means "leave as it is".
+public struct EmployeeChanges: Sendable, Hashable {
+    public var firstName: String?
+    public var lastName: String?
+    public var birthDate: String?
+    public var gender: String?
+    public var hireDate: String?
+
+    public init(
+        firstName: String? = nil, lastName: String? = nil, birthDate: String? = nil, gender: String? = nil,
+        hireDate: String? = nil
+    ) {
+        self.firstName = firstName
+        self.lastName = lastName
+        self.birthDate = birthDate
+        self.gender = gender
+        self.hireDate = hireDate
+    }
+}

@@ -1,1 +1,0 @@
-// Module Employees: see docs/ARCHITECTURE.md for its place among the layers.

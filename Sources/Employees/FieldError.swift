@@ -1,0 +1,129 @@
+/// The fields of an employee record, spelled as the original system spells them so that error responses, events
+/// and the compatibility routes all use one vocabulary.
+public enum EmployeeField: String, Sendable, Hashable, CaseIterable, Comparable {
+    case empNo = "emp_no"
+    case firstName = "first_name"
+    case lastName = "last_name"
+    case birthDate = "birth_date"
+    case gender = "gender"
+    case hireDate = "hire_date"
+    case email = "email"
+
+    /// Canonical order (the declaration order), so that collected errors always come out the same way.
+    public static func < (lhs: EmployeeField, rhs: EmployeeField) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// One rule broken by one field. Carries no input value, so it can be logged and shown without leaking data.
+public struct FieldError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Why a value was rejected.
+    public enum Reason: Sendable, Hashable {
+        /// The field is required and was not given.
+        case required
+        /// The field was given but is empty (after trimming surrounding white space, for free text).
+        case empty
+        /// Longer than the maximum number of characters (Unicode scalars, as PostgreSQL's `varchar(n)` counts).
+        case tooLong(maximum: Int)
+        /// Contains a control character, a line or paragraph separator, or (for an email address) white space.
+        case invalidCharacters
+        /// Not in an accepted syntax (date layout, email address, `M`/`F`, decimal digits).
+        case invalidFormat
+        /// Well-formed but names no day of the calendar, e.g. `2023-02-29` or `31/4/2020`.
+        case notACalendarDate
+        /// An employee number must be greater than zero.
+        case notPositive
+        /// An employee number must fit PostgreSQL's `integer`.
+        case outOfRange
+        /// Earlier than the earliest accepted date.
+        case tooEarly(earliest: CalendarDate)
+        /// Later than the latest accepted date.
+        case tooLate(latest: CalendarDate)
+        /// A hire date must come after the birth date.
+        case notAfterBirthDate
+        /// A changed birth date must come before the (unchanged) hire date.
+        case notBeforeHireDate
+    }
+
+    public let field: EmployeeField
+    public let reason: Reason
+
+    public init(_ field: EmployeeField, _ reason: Reason) {
+        self.field = field
+        self.reason = reason
+    }
+
+    /// A sentence a client can show next to the field.
+    public var message: String {
+        switch reason {
+        case .required: "is required"
+        case .empty: "must not be empty"
+        case .tooLong(let maximum): "must be at most \(maximum) characters"
+        case .invalidCharacters: "contains characters that are not allowed"
+        case .invalidFormat: field.formatHint
+        case .notACalendarDate: "is not a date of the calendar"
+        case .notPositive: "must be a positive integer"
+        case .outOfRange: "must be at most \(EmployeeNumber.maximum)"
+        case .tooEarly(let earliest): "must not be before \(earliest)"
+        case .tooLate(let latest): "must not be after \(latest)"
+        case .notAfterBirthDate: "must be after birth_date"
+        case .notBeforeHireDate: "must be before hire_date"
+        }
+    }
+
+    public var description: String { "\(field.rawValue) \(message)" }
+}
+
+extension EmployeeField {
+    fileprivate var formatHint: String {
+        switch self {
+        case .empNo: "must be a positive integer"
+        case .birthDate, .hireDate: "must be a date as yyyy-mm-dd or d/m/yyyy"
+        case .gender: "must be M or F"
+        case .email: "must be an email address like name@example.com"
+        case .firstName, .lastName: "is not a valid name"
+        }
+    }
+}
+
+/// Every field error of one command, at most one per field, in canonical field order.
+public struct ValidationErrors: Error, Sendable, Hashable, CustomStringConvertible {
+    public let errors: [FieldError]
+
+    /// Keeps the first error given for each field and sorts by field. Never empty when thrown by this module.
+    public init(_ errors: [FieldError]) {
+        var seen = Set<EmployeeField>()
+        self.errors = errors.filter { seen.insert($0.field).inserted }.sorted { $0.field < $1.field }
+    }
+
+    public var fields: [EmployeeField] { errors.map(\.field) }
+
+    public subscript(field: EmployeeField) -> FieldError.Reason? {
+        errors.first { $0.field == field }?.reason
+    }
+
+    public var description: String { errors.map(\.description).joined(separator: "; ") }
+}
+
+/// Gathers field errors while a command is validated, so that all of them are reported at once.
+struct FieldErrorCollector {
+    private(set) var errors: [FieldError] = []
+
+    func hasError(for field: EmployeeField) -> Bool { errors.contains { $0.field == field } }
+
+    mutating func record(_ error: FieldError) { errors.append(error) }
+
+    /// Runs one validation and returns its value, or records its error and returns nil.
+    mutating func collect<Value>(_ validate: () throws(FieldError) -> Value) -> Value? {
+        do {
+            return try validate()
+        } catch {
+            errors.append(error)
+            return nil
+        }
+    }
+
+    func throwIfAny() throws(ValidationErrors) {
+        if !errors.isEmpty { throw ValidationErrors(errors) }
+    }
+}
