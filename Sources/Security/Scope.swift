@@ -21,7 +21,17 @@ public enum Scope: String, CaseIterable, Sendable {
         }
     }
 
-    fileprivate var bit: UInt8 { 1 << UInt8(Scope.allCases.firstIndex(of: self)!) }
+    fileprivate var bit: UInt8 {
+        switch self {
+        case .userRead: 1 << 0
+        case .userWrite: 1 << 1
+        case .adminRead: 1 << 2
+        case .adminWrite: 1 << 3
+        case .auditRead: 1 << 4
+        case .scopeGrant: 1 << 5
+        case .superAll: 1 << 6
+        }
+    }
 }
 
 /// A set of scopes as a bit set: copying, intersecting and checking cost a few instructions, which matters because
@@ -102,18 +112,22 @@ public struct ScopeSet: Hashable, Sendable, ExpressibleByArrayLiteral, CustomStr
 
     /// Per scope (indexed by bit position), the bits of its transitive closure, found by iterating the direct
     /// implication table to a fixed point.
-    private static let closureBits: [UInt8] = Scope.allCases.map { start in
-        var reached = start.bit
-        var changed = true
-        while changed {
-            changed = false
-            for scope in Scope.allCases where reached & scope.bit != 0 {
-                for implied in scope.directlyImplies where reached & implied.bit == 0 {
-                    reached |= implied.bit
-                    changed = true
+    private static let closureBits: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: UInt8.bitWidth)
+        for start in Scope.allCases {
+            var reached = start.bit
+            var changed = true
+            while changed {
+                changed = false
+                for scope in Scope.allCases where reached & scope.bit != 0 {
+                    for implied in scope.directlyImplies where reached & implied.bit == 0 {
+                        reached |= implied.bit
+                        changed = true
+                    }
                 }
             }
+            table[start.bit.trailingZeroBitCount] = reached
         }
-        return reached
-    }
+        return table
+    }()
 }
