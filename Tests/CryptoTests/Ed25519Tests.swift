@@ -52,3 +52,29 @@ final class Ed25519Tests: XCTestCase {
             try Ed25519PrivateKey(pemRepresentation: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"))
     }
 }
+
+final class Ed25519ConcurrencyTests: XCTestCase {
+    /// One key shared by many tasks: signing and verifying concurrently must give the same answers (run under
+    /// the thread sanitizer to check the Sendable claim).
+    func testSharedKeySignsAndVerifiesConcurrently() async throws {
+        let key = Ed25519PrivateKey()
+        let message = Array("shared".utf8)
+        let expected = try key.signature(for: message)
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    for _ in 0..<50 {
+                        guard let signature = try? key.signature(for: message), signature == expected,
+                            key.publicKey.isValidSignature(signature, for: message)
+                        else { return false }
+                    }
+                    return true
+                }
+            }
+            var all: [Bool] = []
+            for await result in group { all.append(result) }
+            return all
+        }
+        XCTAssertEqual(results, Array(repeating: true, count: 8))
+    }
+}

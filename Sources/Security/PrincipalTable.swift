@@ -1,0 +1,141 @@
+import Foundation
+import Synchronization
+
+/// One change to a principal, derived by the app from an event in the log.
+public struct PrincipalUpdate: Sendable, Equatable {
+    public enum Change: Sendable, Equatable {
+        /// The principal's current scopes are now exactly these (creation, role or grant changes).
+        case scopesSet(ScopeSet)
+        /// The password changed: tokens issued before `occurredAt` stop working.
+        case passwordChanged
+        /// The account is disabled: no token works, and tokens issued before `occurredAt` never work again.
+        case disabled
+        /// The account is enabled again; tokens from before the disable stay invalid.
+        case enabled
+        /// The principal no longer exists; no token works ever again (removal is final, whatever arrives later).
+        case removed
+    }
+
+    public let empNo: Int64
+    public let change: Change
+    /// When the change happened (the event's timestamp).
+    public let occurredAt: Date
+    /// The event's position in the log; orders updates and makes re-delivery harmless.
+    public let position: Int64
+
+    public init(empNo: Int64, change: Change, occurredAt: Date, position: Int64) {
+        self.empNo = empNo
+        self.change = change
+        self.occurredAt = occurredAt
+        self.position = position
+    }
+}
+
+/// What the table knows about one principal.
+public struct PrincipalSnapshot: Sendable, Equatable {
+    public let scopes: ScopeSet
+    public let isDisabled: Bool
+    public let isRemoved: Bool
+    /// Tokens whose `iat` is earlier than this are refused (nil: no password change or disable seen).
+    public let tokensNotBefore: Date?
+    /// The highest log position applied to this principal.
+    public let lastAppliedPosition: Int64
+}
+
+/// The live authorization state of every principal, kept in memory and fed from the event log, so that a token
+/// is checked against current scopes and revocations without a database round trip.
+///
+/// Order-independent by construction: scopes and the disabled flag are last-writer-wins by log position, and the
+/// tokens-not-before time only ever moves forward, so the app may apply its own committed change at once and the
+/// log follower may deliver the same or older updates later without undoing anything.
+///
+/// Timestamps have whole-second resolution, like JWT `iat`: a change at 12:00:00.3 refuses tokens issued at
+/// 12:00:00 or earlier. `AccessTokenIssuer` given this table stamps new tokens no earlier than that boundary, so a
+/// token issued right after a password change is not born revoked.
+public final class PrincipalTable: Sendable {
+    private struct Entry {
+        var scopes = ScopeSet.empty
+        var scopesPosition: Int64 = .min
+        var isDisabled = false
+        var statusPosition: Int64 = .min
+        var isRemoved = false
+        var notBeforeSecond: Int64 = .min
+        var lastAppliedPosition: Int64 = .min
+    }
+
+    private let entries = Mutex<[Int64: Entry]>([:])
+
+    public init() {}
+
+    /// Applies one update. Updates older than what a field already reflects leave that field alone.
+    public func apply(_ update: PrincipalUpdate) {
+        let boundary = Self.second(of: update.occurredAt) + 1
+        entries.withLock { entries in
+            var entry = entries[update.empNo] ?? Entry()
+            let position = update.position
+            switch update.change {
+            case .scopesSet(let scopes):
+                if position > entry.scopesPosition {
+                    entry.scopes = scopes
+                    entry.scopesPosition = position
+                }
+            case .passwordChanged:
+                entry.notBeforeSecond = max(entry.notBeforeSecond, boundary)
+            case .disabled:
+                entry.notBeforeSecond = max(entry.notBeforeSecond, boundary)
+                if position > entry.statusPosition {
+                    entry.isDisabled = true
+                    entry.statusPosition = position
+                }
+            case .enabled:
+                if position > entry.statusPosition {
+                    entry.isDisabled = false
+                    entry.statusPosition = position
+                }
+            case .removed:
+                entry.isRemoved = true
+                entry.statusPosition = max(entry.statusPosition, position)
+            }
+            entry.lastAppliedPosition = max(entry.lastAppliedPosition, position)
+            entries[update.empNo] = entry
+        }
+    }
+
+    /// What a token may still do: its scopes' closure intersected with the principal's current scopes' closure,
+    /// or nil when the token must be refused (unknown, removed or disabled principal, or issued before the last
+    /// password change or disable).
+    public func effectiveScopes(empNo: Int64, tokenScopes: ScopeSet, issuedAt: Date) -> ScopeSet? {
+        let issuedSecond = Self.second(of: issuedAt)
+        let current: ScopeSet? = entries.withLock { entries in
+            guard let entry = entries[empNo], !entry.isRemoved, !entry.isDisabled,
+                issuedSecond >= entry.notBeforeSecond
+            else { return nil }
+            return entry.scopes
+        }
+        guard let current else { return nil }
+        return tokenScopes.closure.intersection(current.closure)
+    }
+
+    /// The earliest `iat` a new token for `empNo` may carry to be accepted, or nil if there is no such bound.
+    public func tokensNotBefore(empNo: Int64) -> Date? {
+        let second = entries.withLock { $0[empNo]?.notBeforeSecond }
+        guard let second, second != .min else { return nil }
+        return Date(timeIntervalSince1970: TimeInterval(second))
+    }
+
+    /// A copy of what the table holds for `empNo`.
+    public func snapshot(empNo: Int64) -> PrincipalSnapshot? {
+        guard let entry = entries.withLock({ $0[empNo] }) else { return nil }
+        return PrincipalSnapshot(
+            scopes: entry.scopes, isDisabled: entry.isDisabled, isRemoved: entry.isRemoved,
+            tokensNotBefore: entry.notBeforeSecond == .min
+                ? nil : Date(timeIntervalSince1970: TimeInterval(entry.notBeforeSecond)),
+            lastAppliedPosition: entry.lastAppliedPosition)
+    }
+
+    private static func second(of date: Date) -> Int64 {
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        guard seconds.isFinite else { return seconds > 0 ? .max : .min }
+        return Int64(exactly: seconds) ?? (seconds > 0 ? .max : .min)
+    }
+}

@@ -1,0 +1,301 @@
+/// A JSON value as read by `StrictJSONParser`.
+enum JSONValue: Equatable {
+    case null
+    case bool(Bool)
+    case integer(Int64)
+    /// A number with a fraction or exponent, or an integer outside `Int64`.
+    case fractional(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    var numericValue: Double? {
+        switch self {
+        case .integer(let value): Double(value)
+        case .fractional(let value): value
+        default: nil
+        }
+    }
+}
+
+/// Why JSON text was refused. Deliberately coarse: the caller only needs to know it was not acceptable.
+enum JSONParseError: Error, Equatable {
+    case syntax
+    case duplicateKey
+    case tooDeep
+}
+
+/// An RFC 8259 parser for untrusted token headers and claims that is stricter than `JSONSerialization`:
+/// a duplicate member name (after unescaping) is an error instead of "last one wins" (RFC 7515 §5.2, RFC 8725
+/// §3.12), nesting deeper than `maximumDepth` is refused before recursing, strings must be valid UTF-8 without
+/// lone surrogates, and nothing but whitespace may follow the value.
+struct StrictJSONParser {
+    private let bytes: [UInt8]
+    private let maximumDepth: Int
+    private var index = 0
+
+    private init(bytes: [UInt8], maximumDepth: Int) {
+        self.bytes = bytes
+        self.maximumDepth = maximumDepth
+    }
+
+    /// Parses `bytes` as exactly one JSON value.
+    static func parse(_ bytes: [UInt8], maximumDepth: Int = 32) throws(JSONParseError) -> JSONValue {
+        var parser = StrictJSONParser(bytes: bytes, maximumDepth: maximumDepth)
+        let value = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        guard parser.index == bytes.count else { throw .syntax }
+        return value
+    }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+        skipWhitespace()
+        guard index < bytes.count else { throw .syntax }
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            guard depth < maximumDepth else { throw .tooDeep }
+            return try parseObject(depth: depth + 1)
+        case UInt8(ascii: "["):
+            guard depth < maximumDepth else { throw .tooDeep }
+            return try parseArray(depth: depth + 1)
+        case UInt8(ascii: "\""):
+            return .string(try parseString())
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return try parseNumber()
+        default:
+            throw .syntax
+        }
+    }
+
+    private mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
+        let count = literal.utf8CodeUnitCount
+        guard bytes.count - index >= count else { throw .syntax }
+        let matches = literal.withUTF8Buffer { expected in
+            expected.elementsEqual(bytes[index..<index + count])
+        }
+        guard matches else { throw .syntax }
+        index += count
+    }
+
+    private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+        index += 1
+        var members: [String: JSONValue] = [:]
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return .object(members)
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw .syntax }
+            let key = try parseString()
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw .syntax }
+            index += 1
+            let value = try parseValue(depth: depth)
+            guard members.updateValue(value, forKey: key) == nil else { throw .duplicateKey }
+            skipWhitespace()
+            guard index < bytes.count else { throw .syntax }
+            switch bytes[index] {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"):
+                index += 1
+                return .object(members)
+            default: throw .syntax
+            }
+        }
+    }
+
+    private mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
+        index += 1
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return .array(elements)
+        }
+        while true {
+            elements.append(try parseValue(depth: depth))
+            skipWhitespace()
+            guard index < bytes.count else { throw .syntax }
+            switch bytes[index] {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "]"):
+                index += 1
+                return .array(elements)
+            default: throw .syntax
+            }
+        }
+    }
+
+    private mutating func parseString() throws(JSONParseError) -> String {
+        index += 1
+        var output: [UInt8] = []
+        while true {
+            guard index < bytes.count else { throw .syntax }
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                guard let text = String(validating: output, as: UTF8.self) else { throw .syntax }
+                return text
+            case UInt8(ascii: "\\"):
+                try parseEscape(into: &output)
+            case 0x00..<0x20:
+                throw .syntax
+            default:
+                output.append(byte)
+            }
+        }
+    }
+
+    private mutating func parseEscape(into output: inout [UInt8]) throws(JSONParseError) {
+        guard index < bytes.count else { throw .syntax }
+        let escape = bytes[index]
+        index += 1
+        switch escape {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(escape)
+        case UInt8(ascii: "b"): output.append(0x08)
+        case UInt8(ascii: "f"): output.append(0x0C)
+        case UInt8(ascii: "n"): output.append(0x0A)
+        case UInt8(ascii: "r"): output.append(0x0D)
+        case UInt8(ascii: "t"): output.append(0x09)
+        case UInt8(ascii: "u"):
+            var code = UInt32(try parseHexQuad())
+            if (0xD800..<0xDC00).contains(code) {
+                guard bytes.count - index >= 2, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                else { throw .syntax }
+                index += 2
+                let low = UInt32(try parseHexQuad())
+                guard (0xDC00..<0xE000).contains(low) else { throw .syntax }
+                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+            } else if (0xDC00..<0xE000).contains(code) {
+                throw .syntax
+            }
+            guard let scalar = Unicode.Scalar(code) else { throw .syntax }
+            output.append(contentsOf: UTF8.encode(scalar)!)
+        default:
+            throw .syntax
+        }
+    }
+
+    private mutating func parseHexQuad() throws(JSONParseError) -> UInt16 {
+        guard bytes.count - index >= 4 else { throw .syntax }
+        var value: UInt16 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw .syntax
+            }
+            value = value << 4 | UInt16(digit)
+            index += 1
+        }
+        return value
+    }
+
+    private mutating func parseNumber() throws(JSONParseError) -> JSONValue {
+        let start = index
+        var isIntegral = true
+        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard index < bytes.count else { throw .syntax }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+        } else {
+            guard try skipDigits() > 0 else { throw .syntax }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            isIntegral = false
+            index += 1
+            guard try skipDigits() > 0 else { throw .syntax }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            isIntegral = false
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
+            guard try skipDigits() > 0 else { throw .syntax }
+        }
+        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        if isIntegral, let integer = Int64(text) { return .integer(integer) }
+        guard let value = Double(text), value.isFinite else { throw .syntax }
+        return .fractional(value)
+    }
+
+    private mutating func skipDigits() throws(JSONParseError) -> Int {
+        let start = index
+        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+        return index - start
+    }
+}
+
+/// Writes JSON objects with members in the order given, so issued headers and thumbprint inputs are byte-stable.
+struct JSONObjectWriter {
+    private var text = "{"
+    private var isEmpty = true
+
+    mutating func add(_ key: String, string value: String) {
+        addKey(key)
+        Self.appendQuoted(value, to: &text)
+    }
+
+    mutating func add(_ key: String, integer value: Int64) {
+        addKey(key)
+        text += String(value)
+    }
+
+    mutating func add(_ key: String, rawJSON value: String) {
+        addKey(key)
+        text += value
+    }
+
+    var json: String { text + "}" }
+
+    private mutating func addKey(_ key: String) {
+        if !isEmpty { text += "," }
+        isEmpty = false
+        Self.appendQuoted(key, to: &text)
+        text += ":"
+    }
+
+    /// Appends `value` as a JSON string literal, escaping only what RFC 8259 requires.
+    static func appendQuoted(_ value: String, to text: inout String) {
+        text += "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            case "\n": text += "\\n"
+            case "\r": text += "\\r"
+            case "\t": text += "\\t"
+            case "\u{0}"..."\u{1F}":
+                let hex = String(scalar.value, radix: 16)
+                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: text.unicodeScalars.append(scalar)
+            }
+        }
+        text += "\""
+    }
+}
