@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CShim"], resources: [.copy("Corpus")], swiftSettings: strict),
         .testTarget(name: "SecurityTests", dependencies: ["Security", "Crypto"], swiftSettings: strict),
         .testTarget(name: "EmployeesTests", dependencies: ["Employees"], swiftSettings: strict),
-        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "AppTests", dependencies: ["App", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Postgres", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "AppTests", dependencies: ["App", "Employees", "EventStore", "Postgres", "Security", "TestSupport"], swiftSettings: strict),
     ]
 )

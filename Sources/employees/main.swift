@@ -1,1 +1,6 @@
-print("employees")
+import App
+import Foundation
+
+let status = await Entrypoint.run(
+    arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
+exit(status)

@@ -17,6 +17,13 @@ public enum Subcommands {
     public static let all: [SubcommandSpec] = [
         SubcommandSpec(name: "serve", summary: "migrate the database, then serve the HTTP API", options: database + [host, port]),
         SubcommandSpec(name: "migrate", summary: "apply the SQL migrations in sql/ and exit", options: database),
+        SubcommandSpec(
+            name: "verify-log",
+            summary: "recompute the event log's hash chain, check positions are gapless, print the head (exit 1 if broken)",
+            options: database),
+        SubcommandSpec(
+            name: "rebuild-projections", summary: "replay the whole log into fresh read models and swap them in atomically",
+            options: database),
     ]
 
     public static let parser = CommandLineParser(subcommands: all)

@@ -1,0 +1,130 @@
+import EventStore
+import Foundation
+import Postgres
+
+/// The `employees` executable: parses the command line and runs one subcommand.
+///
+/// Exit status: 0 success, 1 the work failed (the message says why), 2 the command line was wrong.
+public enum Entrypoint {
+    public static func run(arguments: [String], environment: [String: String]) async -> Int32 {
+        let request: CommandLineRequest
+        do {
+            request = try Subcommands.parser.parse(arguments, environment: environment)
+        } catch {
+            StandardError.write("employees: \(error.message)\nRun 'employees --help' for usage.")
+            return 2
+        }
+        switch request {
+        case .help(let text):
+            print(text)
+            return 0
+        case .run(let invocation):
+            do {
+                return try await run(invocation)
+            } catch let error as UsageError {
+                StandardError.write("employees: \(error.message)\nRun 'employees \(invocation.subcommand) --help' for usage.")
+                return 2
+            } catch {
+                StandardError.write("employees: \(invocation.subcommand) failed: \(describe(error))")
+                return 1
+            }
+        }
+    }
+
+    private static func run(_ invocation: ParsedInvocation) async throws -> Int32 {
+        let configuration = try ServiceConfiguration(invocation)
+        switch invocation.subcommand {
+        case "migrate":
+            let database = try DatabaseRuntime.open(configuration, log: StandardError.write)
+            database.close()
+            return 0
+        case "verify-log":
+            return try await withServices(configuration) { services in
+                let report = try await ChainVerifier(pool: services.pool).verify()
+                print(ChainReportText.render(report))
+                return report.isIntact ? 0 : 1
+            }
+        case "rebuild-projections":
+            return try await withServices(configuration) { services in
+                let started = ContinuousClock.now
+                let events = try await ProjectionRebuild(pool: services.pool, projections: services.projections).run()
+                let seconds = (ContinuousClock.now - started).seconds
+                print("rebuilt projections from \(events) events in \(String(format: "%.2f", seconds)) s")
+                return 0
+            }
+        default:
+            throw UsageError("'\(invocation.subcommand)' is not available in this build")
+        }
+    }
+
+    /// Opens the database and the write path, runs `body`, and always closes what it opened.
+    static func withServices(
+        _ configuration: ServiceConfiguration, _ body: (CommandLineServices) async throws -> Int32
+    ) async throws -> Int32 {
+        let database = try DatabaseRuntime.open(configuration, log: StandardError.write)
+        let services = CommandLineServices(database: database)
+        do {
+            let status = try await body(services)
+            await services.pool.shutdown()
+            database.close()
+            return status
+        } catch {
+            await services.pool.shutdown()
+            database.close()
+            throw error
+        }
+    }
+
+    /// A message for the operator: our own errors describe themselves without secrets; others get their type only.
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let error as any CustomStringConvertible: error.description
+        default: String(describing: type(of: error))
+        }
+    }
+}
+
+/// The pieces the command-line subcommands share.
+struct CommandLineServices {
+    let database: DatabaseRuntime
+    let pool: PostgresPool
+    let projections: [any InlineProjection]
+    let appender: BatchingAppender
+
+    init(database: DatabaseRuntime) {
+        self.database = database
+        pool = PostgresPool(configuration: database.application, maximumConnections: 4)
+        projections = [EmployeeProjection()]
+        appender = BatchingAppender(pool: pool, projections: projections)
+    }
+}
+
+/// How `verify-log` reports: the figures an auditor writes down, and the first broken link if any.
+enum ChainReportText {
+    static func render(_ report: ChainReport) -> String {
+        var lines = [
+            "events checked: \(report.eventsChecked)",
+            "head position: \(report.head.position)",
+            "head hash: \(report.head.hash.map { String(format: "%02x", $0) }.joined())",
+        ]
+        if let broken = report.firstBrokenLink {
+            lines.append("BROKEN: \(broken)")
+        } else {
+            lines.append("chain intact: every hash recomputes and positions 1...\(report.head.position) have no gap")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+enum StandardError {
+    static func write(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}

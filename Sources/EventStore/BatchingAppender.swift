@@ -1,0 +1,281 @@
+import Crypto
+import Foundation
+import Postgres
+import Synchronization
+
+/// The one writer of the log in this process.
+///
+/// Requests that arrive while a batch is committing wait and then go together in the next transaction: one WAL flush
+/// for many commands. Each request runs inside its own savepoint, so one request's stale version or rejected
+/// projection never fails its neighbours. A caller is resumed only after its batch has committed.
+public final class BatchingAppender: Sendable {
+    private typealias Waiter = CheckedContinuation<Result<AppendResult, AppendError>, Never>
+
+    private struct Queue {
+        var pending: [(request: AppendRequest, waiter: Waiter)] = []
+        var isDraining = false
+    }
+
+    private let pool: PostgresPool
+    private let projections: [any InlineProjection]
+    private let maximumBatchSize: Int
+    private let clock: @Sendable () -> Date
+    private let queue = Mutex(Queue())
+    private let statistics = Mutex(AppenderStatistics())
+
+    public init(
+        pool: PostgresPool, projections: [any InlineProjection], maximumBatchSize: Int = 512,
+        clock: @escaping @Sendable () -> Date = Date.init
+    ) {
+        precondition(maximumBatchSize > 0, "a batch holds at least one request")
+        self.pool = pool
+        self.projections = projections
+        self.maximumBatchSize = maximumBatchSize
+        self.clock = clock
+    }
+
+    /// Appends one request's events; returns once they are durably committed.
+    public func append(_ request: AppendRequest) async throws(AppendError) -> AppendResult {
+        guard !request.events.isEmpty else { throw .invalidRequest("an append needs at least one event") }
+        let result = await withCheckedContinuation { (waiter: Waiter) in
+            let startDraining = queue.withLock { queue in
+                queue.pending.append((request, waiter))
+                guard !queue.isDraining else { return false }
+                queue.isDraining = true
+                return true
+            }
+            if startDraining { Task { await self.drain() } }
+        }
+        return try result.get()
+    }
+
+    /// Counters for metrics: batches committed, requests and events appended, the size of the last batch.
+    public var currentStatistics: AppenderStatistics { statistics.withLock { $0 } }
+
+    private func drain() async {
+        while true {
+            let batch = queue.withLock { queue in
+                let batch = Array(queue.pending.prefix(maximumBatchSize))
+                queue.pending.removeFirst(batch.count)
+                if batch.isEmpty { queue.isDraining = false }
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            let requests = batch.map(\.request)
+            let outcomes: [Result<AppendResult, AppendError>]
+            do {
+                let writer = BatchWriter(projections: projections, recordedAt: clock())
+                outcomes = try await pool.withTransaction { connection in try writer.write(requests, on: connection) }
+                let appended = outcomes.reduce(0) { total, outcome in total + ((try? outcome.get().events.count) ?? 0) }
+                statistics.withLock { $0.record(batchSize: requests.count, events: appended) }
+            } catch {
+                let failure = AppendError.unavailable(error as? PostgresError)
+                outcomes = Array(repeating: .failure(failure), count: batch.count)
+            }
+            for (entry, outcome) in zip(batch, outcomes) { entry.waiter.resume(returning: outcome) }
+        }
+    }
+}
+
+/// What the appender has done since start-up.
+public struct AppenderStatistics: Sendable, Hashable {
+    public private(set) var batches = 0
+    public private(set) var requests = 0
+    public private(set) var events = 0
+    public private(set) var lastBatchSize = 0
+    public private(set) var largestBatchSize = 0
+
+    mutating func record(batchSize: Int, events appended: Int) {
+        batches += 1
+        requests += batchSize
+        events += appended
+        lastBatchSize = batchSize
+        largestBatchSize = max(largestBatchSize, batchSize)
+    }
+}
+
+/// Writes one batch inside one transaction, on the connection's own thread.
+struct BatchWriter: Sendable {
+    let projections: [any InlineProjection]
+    let recordedAt: Date
+
+    /// The `event_log_head` row is created by the first migration; without it nothing can be appended.
+    private struct MissingHeadRow: Error {}
+
+    private struct StaleVersion: Error {
+        let actual: Int
+
+        /// A retry of an append that already committed finds the stream advanced by at least its own events.
+        func couldBeARetry(of request: AppendRequest) -> Bool {
+            switch request.expectedVersion {
+            case .noStream: actual >= request.events.count
+            case .exactly(let expected): actual >= expected + request.events.count
+            case .any: true
+            }
+        }
+    }
+
+    func write(_ requests: [AppendRequest], on connection: PostgresConnection) throws -> [Result<AppendResult, AppendError>] {
+        let headRows = try connection.query("SELECT position, hash FROM event_log_head FOR UPDATE")
+        guard let headRow = headRows.first else { throw MissingHeadRow() }
+        var head = ChainHead(position: try headRow.decode(Int64.self, column: 0), hash: try headRow.decode([UInt8].self, column: 1))
+        let microseconds = Int64((recordedAt.timeIntervalSince1970 * 1_000_000).rounded())
+        var rows = EventRows()
+        var outcomes: [Result<AppendResult, AppendError>] = []
+        outcomes.reserveCapacity(requests.count)
+        var idsInBatch = Set<UUID>()
+
+        for request in requests {
+            let ids = request.events.map(\.id)
+            if ids.contains(where: idsInBatch.contains) {
+                outcomes.append(.failure(.invalidRequest("an event id appears twice in one batch")))
+                continue
+            }
+            if case .any = request.expectedVersion, let earlier = try previouslyAppended(request, on: connection) {
+                outcomes.append(.success(earlier))
+                continue
+            }
+            do {
+                let (recorded, texts) = try connection.withSavepoint {
+                    let version = try claimVersions(for: request, on: connection)
+                    let recorded = try record(request, firstVersion: version - request.events.count + 1, after: head, at: microseconds)
+                    for projection in projections { try projection.apply(recorded.events, of: request, on: connection) }
+                    return (recorded, recorded.texts)
+                }
+                rows.append(recorded.events, texts: texts)
+                head = ChainHead(position: recorded.events.last!.position, hash: recorded.events.last!.hash)
+                ids.forEach { idsInBatch.insert($0) }
+                outcomes.append(.success(AppendResult(events: recorded.events, streamVersion: recorded.events.last!.streamVersion, wasAlreadyAppended: false)))
+            } catch let stale as StaleVersion {
+                if stale.couldBeARetry(of: request), let earlier = try previouslyAppended(request, on: connection) {
+                    outcomes.append(.success(earlier))
+                } else {
+                    outcomes.append(.failure(.wrongExpectedVersion(stream: request.stream, expected: request.expectedVersion, actual: stale.actual)))
+                }
+            } catch let rejection as ProjectionRejection {
+                outcomes.append(.failure(.rejected(rejection)))
+            } catch let invalid as JSONValueError {
+                outcomes.append(.failure(.invalidRequest("event data cannot be stored: \(invalid)")))
+            }
+        }
+
+        guard !rows.positions.isEmpty else { return outcomes }
+        try connection.execute(
+            """
+            INSERT INTO events (position, stream_id, stream_version, event_id, event_type, schema_version, data, metadata,
+                                recorded_at, previous_hash, hash)
+            SELECT position, stream_id, stream_version, event_id, event_type, schema_version, data::jsonb, metadata::jsonb,
+                   timestamptz 'epoch' + recorded_at * interval '1 microsecond', decode(previous_hash, 'hex'), decode(hash, 'hex')
+            FROM unnest(\(rows.positions), \(rows.streamIDs), \(rows.streamVersions), \(rows.eventIDs), \(rows.types),
+                        \(rows.schemaVersions), \(rows.data), \(rows.metadata), \(rows.recordedAt), \(rows.previousHashes),
+                        \(rows.hashes))
+                AS appended(position, stream_id, stream_version, event_id, event_type, schema_version, data, metadata,
+                            recorded_at, previous_hash, hash)
+            """)
+        try connection.execute("UPDATE event_log_head SET position = \(head.position), hash = \(head.hash)")
+        for projection in projections {
+            try connection.execute(
+                """
+                INSERT INTO projection_checkpoints (projection, position) VALUES (\(projection.name), \(head.position))
+                ON CONFLICT (projection) DO UPDATE SET position = excluded.position
+                """)
+        }
+        try connection.execute("SELECT pg_notify('events', \(String(head.position)))")
+        return outcomes
+    }
+
+    /// Moves the stream's version forward by the request's event count, or throws `StaleVersion`. Never raises a
+    /// database error for a conflict, so a conflict costs no rollback.
+    private func claimVersions(for request: AppendRequest, on connection: PostgresConnection) throws -> Int {
+        let count = request.events.count
+        let stream = request.stream.rawValue
+        let claimed: PostgresRows
+        switch request.expectedVersion {
+        case .noStream, .exactly(0):
+            claimed = try connection.query(
+                "INSERT INTO streams (stream_id, version) VALUES (\(stream), \(count)) ON CONFLICT (stream_id) DO NOTHING RETURNING version")
+        case .exactly(let expected):
+            claimed = try connection.query(
+                "UPDATE streams SET version = version + \(count) WHERE stream_id = \(stream) AND version = \(expected) RETURNING version")
+        case .any:
+            claimed = try connection.query(
+                """
+                INSERT INTO streams (stream_id, version) VALUES (\(stream), \(count))
+                ON CONFLICT (stream_id) DO UPDATE SET version = streams.version + excluded.version RETURNING version
+                """)
+        }
+        if let row = claimed.first { return try row.decode(Int.self, column: 0) }
+        let current = try connection.query("SELECT version FROM streams WHERE stream_id = \(stream)")
+        throw StaleVersion(actual: try current.first?.decode(Int.self, column: 0) ?? 0)
+    }
+
+    private struct Recorded {
+        let events: [RecordedEvent]
+        let texts: [(data: String, metadata: String)]
+    }
+
+    private func record(_ request: AppendRequest, firstVersion: Int, after head: ChainHead, at microseconds: Int64) throws -> Recorded {
+        let metadataText = try request.metadata.canonicalText()
+        var previous = head
+        var events: [RecordedEvent] = []
+        var texts: [(data: String, metadata: String)] = []
+        for (offset, event) in request.events.enumerated() {
+            let dataText = try event.data.canonicalText()
+            let position = previous.position + 1
+            let version = firstVersion + offset
+            let hash = HashChain.hash(
+                previousHash: previous.hash, position: position, streamID: request.stream, streamVersion: version,
+                eventID: event.id, type: event.type, schemaVersion: event.schemaVersion, dataText: dataText,
+                metadataText: metadataText, recordedAtMicroseconds: microseconds)
+            events.append(
+                RecordedEvent(
+                    position: position, streamID: request.stream, streamVersion: version, id: event.id, type: event.type,
+                    schemaVersion: event.schemaVersion, data: event.data, metadata: request.metadata,
+                    recordedAtMicroseconds: microseconds, previousHash: previous.hash, hash: hash))
+            texts.append((dataText, metadataText))
+            previous = ChainHead(position: position, hash: hash)
+        }
+        return Recorded(events: events, texts: texts)
+    }
+
+    /// The events of an earlier append with the same event ids, when this request is a retry of it.
+    private func previouslyAppended(_ request: AppendRequest, on connection: PostgresConnection) throws -> AppendResult? {
+        let ids = request.events.map(\.id)
+        let events = try EventReader.decode(
+            connection.query("\(unsafeSQL: EventReader.selectColumns) WHERE event_id = ANY(\(ids)) ORDER BY position"))
+        guard events.count == ids.count, Set(events.map(\.id)) == Set(ids), events.allSatisfy({ $0.streamID == request.stream })
+        else { return nil }
+        return AppendResult(events: events, streamVersion: events.last!.streamVersion, wasAlreadyAppended: true)
+    }
+}
+
+/// Column arrays for inserting a whole batch of events with one statement.
+private struct EventRows {
+    var positions: [Int64] = []
+    var streamIDs: [String] = []
+    var streamVersions: [Int32] = []
+    var eventIDs: [UUID] = []
+    var types: [String] = []
+    var schemaVersions: [Int16] = []
+    var data: [String] = []
+    var metadata: [String] = []
+    var recordedAt: [Int64] = []
+    var previousHashes: [String] = []
+    var hashes: [String] = []
+
+    mutating func append(_ events: [RecordedEvent], texts: [(data: String, metadata: String)]) {
+        for (event, text) in zip(events, texts) {
+            positions.append(event.position)
+            streamIDs.append(event.streamID.rawValue)
+            streamVersions.append(Int32(event.streamVersion))
+            eventIDs.append(event.id)
+            types.append(event.type)
+            schemaVersions.append(Int16(event.schemaVersion))
+            data.append(text.data)
+            metadata.append(text.metadata)
+            recordedAt.append(event.recordedAtMicroseconds)
+            previousHashes.append(Hex.encode(event.previousHash))
+            hashes.append(Hex.encode(event.hash))
+        }
+    }
+}

@@ -1,0 +1,335 @@
+import Foundation
+import Glibc
+
+/// A PostgreSQL cluster in a local folder, for development, tests and single-host installs.
+///
+/// Layout: `<folder>/data` (the cluster), `<folder>/socket` (the Unix socket, mode 0700), `<folder>/postgres.log`.
+/// The server listens on no TCP address at all (`listen_addresses = ''`); local socket connections are trusted, which
+/// is safe because only the folder's owner (and root) can enter the socket directory. A socket path is limited to 107
+/// bytes; when `<folder>/socket/.s.PGSQL.<port>` would be longer, the socket goes to `/tmp/.pg-<hash of the folder>`
+/// instead (same 0700 mode).
+/// When the process runs as root, `initdb` and the server run as the `postgres` OS user (via `runuser`), which then owns
+/// the folder; PostgreSQL refuses to run as root.
+///
+/// Calls block (they run `initdb` and `pg_ctl`): use them at start-up or from tests, not from async request code.
+public final class EmbeddedPostgres: Sendable {
+    public struct Settings: Sendable {
+        /// The port only names the socket file; nothing listens on TCP.
+        public var port: Int
+        public var maximumConnections: Int
+        public var sharedBuffers: String
+        /// False trades crash safety for speed (`fsync`, `synchronous_commit`, `full_page_writes` off): for tests only.
+        public var durable: Bool
+
+        public init(port: Int = 5432, maximumConnections: Int = 100, sharedBuffers: String = "64MB", durable: Bool = true) {
+            self.port = port
+            self.maximumConnections = maximumConnections
+            self.sharedBuffers = sharedBuffers
+            self.durable = durable
+        }
+    }
+
+    public let folder: String
+    public let settings: Settings
+    /// The directory of the server's Unix socket.
+    public let socketDirectory: String
+    private let dataDirectory: String
+
+    public init(folder: String, settings: Settings = Settings()) {
+        let folder = URL(fileURLWithPath: folder).standardizedFileURL.path
+        self.folder = folder
+        self.settings = settings
+        dataDirectory = folder + "/data"
+        let preferred = folder + "/socket"
+        if (preferred + "/.s.PGSQL.\(settings.port)").utf8.count <= 107 {
+            socketDirectory = preferred
+        } else {
+            socketDirectory = "/tmp/.pg-" + stableHash(folder)
+        }
+    }
+
+    /// How to connect as the superuser `postgres` to the database `postgres`.
+    public var configuration: PostgresConfiguration {
+        PostgresConfiguration(
+            endpoint: .unixSocket(directory: socketDirectory, port: settings.port), user: "postgres",
+            database: "postgres")
+    }
+
+    /// Creates the cluster on first use, starts the server (recovering from a stale `postmaster.pid` left by a killed
+    /// server), waits until it accepts connections, and returns how to connect. Starting a running cluster is a no-op.
+    @discardableResult
+    public func start() throws(EmbeddedPostgresError) -> PostgresConfiguration {
+        let tools = try PostgresTools.locate()
+        let owner = try ClusterOwner.current()
+        try prepareDirectory(folder, owner: owner)
+        try prepareDirectory(socketDirectory, owner: owner)
+        if !FileManager.default.fileExists(atPath: dataDirectory + "/PG_VERSION") {
+            try initializeCluster(tools: tools, owner: owner)
+        }
+        try writeSettings(owner: owner)
+        if let pid = postmasterProcessID {
+            if isLivePostgres(pid) {
+                try waitUntilAcceptingConnections()
+                return configuration
+            }
+            try? FileManager.default.removeItem(atPath: dataDirectory + "/postmaster.pid")
+            try waitForOrphanedServerProcesses()
+        }
+        try owner.run(
+            tools.pgCtl,
+            ["start", "-D", dataDirectory, "-l", folder + "/postgres.log", "-w", "-t", "60", "-s"],
+            step: "pg_ctl start", in: folder)
+        try waitUntilAcceptingConnections()
+        return configuration
+    }
+
+    /// Stops the server (`pg_ctl stop -m fast`: open transactions are rolled back, connections closed). Stopping a
+    /// stopped cluster is a no-op.
+    public func stop() throws(EmbeddedPostgresError) {
+        guard let pid = postmasterProcessID, isLivePostgres(pid) else { return }
+        let tools = try PostgresTools.locate()
+        let owner = try ClusterOwner.current()
+        try owner.run(tools.pgCtl, ["stop", "-D", dataDirectory, "-m", "fast", "-w", "-t", "60", "-s"],
+            step: "pg_ctl stop", in: folder)
+    }
+
+    /// Creates a database owned by `postgres` and returns how to connect to it.
+    public func createDatabase(_ name: String) throws(PostgresError) -> PostgresConfiguration {
+        let connection = try PostgresConnection.connect(to: configuration)
+        try connection.executeSimple("CREATE DATABASE \(quotedIdentifier(name))")
+        return configuration.withDatabase(name)
+    }
+
+    /// The postmaster's process id as recorded in `postmaster.pid`, if the file exists (even if stale).
+    public var postmasterProcessID: Int32? {
+        guard let text = try? String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8),
+            let firstLine = text.split(separator: "\n").first
+        else { return nil }
+        return Int32(firstLine.trimmingCharacters(in: .whitespaces))
+    }
+
+    // MARK: - Steps
+
+    private func prepareDirectory(_ path: String, owner: ClusterOwner) throws(EmbeddedPostgresError) {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw EmbeddedPostgresError(step: "create \(path)", output: "\(error)")
+        }
+        guard chmod(path, 0o700) == 0, owner.chown(path) else {
+            throw EmbeddedPostgresError(step: "chmod/chown \(path)", output: String(cString: strerror(errno)))
+        }
+    }
+
+    private func initializeCluster(tools: PostgresTools, owner: ClusterOwner) throws(EmbeddedPostgresError) {
+        var arguments = [
+            "-D", dataDirectory, "-U", "postgres", "-E", "UTF8", "--no-locale", "--auth-local=trust",
+            "--auth-host=reject", "--no-instructions",
+        ]
+        if !settings.durable { arguments.append("--no-sync") }
+        try owner.run(tools.initdb, arguments, step: "initdb", in: folder)
+        let configurationFile = dataDirectory + "/postgresql.conf"
+        guard let handle = FileHandle(forWritingAtPath: configurationFile) else {
+            throw EmbeddedPostgresError(step: "open postgresql.conf", output: configurationFile)
+        }
+        defer { try? handle.close() }
+        do {
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data("\n# Written by EmbeddedPostgres, rewritten at every start.\ninclude 'embedded.conf'\n".utf8))
+        } catch {
+            throw EmbeddedPostgresError(step: "write postgresql.conf", output: "\(error)")
+        }
+    }
+
+    private func writeSettings(owner: ClusterOwner) throws(EmbeddedPostgresError) {
+        func quoted(_ value: String) -> String { "'" + value.replacingOccurrences(of: "'", with: "''") + "'" }
+        var lines = [
+            "listen_addresses = ''",
+            "unix_socket_directories = \(quoted(socketDirectory))",
+            "unix_socket_permissions = 0700",
+            "port = \(settings.port)",
+            "max_connections = \(settings.maximumConnections)",
+            "shared_buffers = \(quoted(settings.sharedBuffers))",
+        ]
+        if !settings.durable {
+            lines += ["fsync = off", "synchronous_commit = off", "full_page_writes = off"]
+        }
+        let path = dataDirectory + "/embedded.conf"
+        do {
+            try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: false, encoding: .utf8)
+        } catch {
+            throw EmbeddedPostgresError(step: "write embedded.conf", output: "\(error)")
+        }
+        guard owner.chown(path) else {
+            throw EmbeddedPostgresError(step: "chown embedded.conf", output: String(cString: strerror(errno)))
+        }
+    }
+
+    private func waitUntilAcceptingConnections() throws(EmbeddedPostgresError) {
+        var lastError: PostgresError?
+        for _ in 0..<300 {
+            do {
+                _ = try PostgresConnection.connect(to: configuration)
+                return
+            } catch {
+                lastError = error
+                usleep(100_000)
+            }
+        }
+        throw EmbeddedPostgresError(step: "wait for server", output: lastError?.debugDescription ?? "")
+    }
+
+    /// After the postmaster was killed, its children exit on their own within moments; a new postmaster refuses to
+    /// start while they still hold the old shared memory. They are the processes whose working directory is the data
+    /// directory.
+    private func waitForOrphanedServerProcesses() throws(EmbeddedPostgresError) {
+        let resolvedData = URL(fileURLWithPath: dataDirectory).resolvingSymlinksInPath().path
+        for _ in 0..<150 {
+            let processes = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+            let orphans = processes.filter { name in
+                guard let pid = Int32(name), isLivePostgres(pid) else { return false }
+                return (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(name)/cwd")) == resolvedData
+            }
+            if orphans.isEmpty { return }
+            usleep(100_000)
+        }
+        throw EmbeddedPostgresError(step: "wait for old server processes to exit", output: dataDirectory)
+    }
+}
+
+/// A failed step of `EmbeddedPostgres`, with the tool's output (paths and PostgreSQL messages, no secrets).
+public struct EmbeddedPostgresError: Error, Sendable, CustomStringConvertible {
+    public let step: String
+    public let output: String
+    public var description: String { "embedded PostgreSQL: \(step) failed: \(output)" }
+}
+
+/// True when `pid` is a running (not zombie) process named `postgres`. A pid file can name a pid that was reused by
+/// an unrelated process, or a killed postmaster that nobody has reaped yet.
+private func isLivePostgres(_ pid: Int32) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")")
+    else { return false }
+    let name = stat[stat.index(after: open)..<close]
+    let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+    return (name == "postgres" || name == "postmaster") && state != "Z" && state != "X"
+}
+
+/// FNV-1a, 64 bits, in hex: a short, stable name derived from a path.
+private func stableHash(_ text: String) -> String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in text.utf8 {
+        hash ^= UInt64(byte)
+        hash = hash &* 0x0000_0100_0000_01b3
+    }
+    return String(hash, radix: 16)
+}
+
+/// Where `initdb` and `pg_ctl` are: on PATH, else `pg_config --bindir`, else the highest `/usr/lib/postgresql/*/bin`.
+struct PostgresTools {
+    let initdb: String
+    let pgCtl: String
+
+    static func locate() throws(EmbeddedPostgresError) -> PostgresTools {
+        let fileManager = FileManager.default
+        var candidates: [String] = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
+        if let pgConfig = candidates.map({ $0 + "/pg_config" }).first(where: fileManager.isExecutableFile(atPath:)),
+            let bindir = try? captureOutput(pgConfig, ["--bindir"])
+        {
+            candidates.append(bindir)
+        }
+        let versions = ((try? fileManager.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
+            .compactMap(Int.init).sorted(by: >)
+        candidates += versions.map { "/usr/lib/postgresql/\($0)/bin" }
+        for directory in candidates {
+            let initdb = directory + "/initdb"
+            let pgCtl = directory + "/pg_ctl"
+            if fileManager.isExecutableFile(atPath: initdb), fileManager.isExecutableFile(atPath: pgCtl) {
+                return PostgresTools(initdb: initdb, pgCtl: pgCtl)
+            }
+        }
+        throw EmbeddedPostgresError(step: "find initdb and pg_ctl", output: "not on PATH, not in pg_config --bindir")
+    }
+
+    private static func captureOutput(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// The OS user the cluster runs as: ourselves, or `postgres` when we are root.
+struct ClusterOwner {
+    /// Set when running as root: the account that owns the cluster, and `runuser` to become it.
+    let account: (uid: uid_t, gid: gid_t, runuser: String)?
+
+    static func current() throws(EmbeddedPostgresError) -> ClusterOwner {
+        guard geteuid() == 0 else { return ClusterOwner(account: nil) }
+        guard let entry = getpwnam("postgres") else {
+            throw EmbeddedPostgresError(step: "find the postgres OS user", output: "running as root needs it")
+        }
+        let runuser = ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"]
+            .first(where: FileManager.default.isExecutableFile(atPath:))
+        guard let runuser else { throw EmbeddedPostgresError(step: "find runuser", output: "not installed") }
+        return ClusterOwner(account: (entry.pointee.pw_uid, entry.pointee.pw_gid, runuser))
+    }
+
+    func chown(_ path: String) -> Bool {
+        guard let account else { return true }
+        return Glibc.chown(path, account.uid, account.gid) == 0
+    }
+
+    /// Runs a PostgreSQL tool as the cluster owner and waits for it, its output going to `<directory>/last-command.log`,
+    /// which is reported when the tool fails.
+    ///
+    /// `posix_spawn` rather than Foundation's `Process`: `pg_ctl start` leaves a daemon behind, and `Process` waits
+    /// for every inheritor of a descriptor it hands the child, so it would wait for the server to exit. Here the child
+    /// inherits no descriptor beyond standard input, output and error, and we wait for its exit status only.
+    func run(_ executable: String, _ arguments: [String], step: String, in directory: String)
+        throws(EmbeddedPostgresError)
+    {
+        let logPath = directory + "/last-command.log"
+        let argv = account.map { [$0.runuser, "-u", "postgres", "--", executable] } ?? [executable]
+        let status = spawnAndWait(argv + arguments, outputPath: logPath)
+        guard status == 0 else {
+            let output = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "exit status \(status)"
+            throw EmbeddedPostgresError(step: step, output: output.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+    }
+
+    /// Returns the exit status, or -1 when the process could not be started.
+    private func spawnAndWait(_ argv: [String], outputPath: String) -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let inherited = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [])
+            .compactMap(Int32.init).filter { $0 > 2 }
+        for descriptor in inherited { posix_spawn_file_actions_addclose(&actions, descriptor) }
+
+        let environment = ["PATH=/usr/local/bin:/usr/bin:/bin", "LC_ALL=C", "LANG=C"]
+        let cArguments = argv.map { strdup($0) } + [nil]
+        let cEnvironment = environment.map { strdup($0) } + [nil]
+        defer {
+            cArguments.forEach { free($0) }
+            cEnvironment.forEach { free($0) }
+        }
+        var pid = pid_t()
+        guard posix_spawn(&pid, argv[0], &actions, nil, cArguments, cEnvironment) == 0 else { return -1 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { return -1 }
+        }
+        // WIFEXITED / WEXITSTATUS, which Swift does not import.
+        return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+}

@@ -1,0 +1,108 @@
+import CLibPQ
+
+/// The rows of one query result, read in place from libpq's result (binary format, no copy until decoded).
+///
+/// `@unchecked Sendable` is safe: the only stored state is an immutable `PGresult` and arrays fixed at init, and
+/// libpq documents that a PGresult is read-only after creation and may be passed between threads freely.
+/// The result is `PQclear`ed exactly once, in `deinit`, by this single owner.
+public final class PostgresRows: RandomAccessCollection, @unchecked Sendable {
+    private let result: OpaquePointer
+    /// The column names, in order, as the server labelled them.
+    public let columnNames: [String]
+    private let columnTypes: [PostgresDataType]
+    public let startIndex = 0
+    public let endIndex: Int
+
+    /// Takes ownership of `result`.
+    init(taking result: OpaquePointer) {
+        self.result = result
+        endIndex = Int(PQntuples(result))
+        let columnCount = Int(PQnfields(result))
+        columnNames = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
+        columnTypes = (0..<columnCount).map { PostgresDataType(oid: PQftype(result, Int32($0))) }
+    }
+
+    deinit { PQclear(result) }
+
+    public subscript(position: Int) -> PostgresRow {
+        precondition(indices.contains(position), "row index out of range")
+        return PostgresRow(rows: self, index: Int32(position))
+    }
+
+    /// The position of the first column with this name, if any.
+    public func columnIndex(named name: String) -> Int? {
+        columnNames.firstIndex(of: name)
+    }
+
+    func cell(row: Int32, column: Int) throws(PostgresError) -> PostgresCell {
+        guard columnTypes.indices.contains(column) else {
+            throw PostgresError(kind: .decoding, message: "no column at index \(column)", column: "#\(column)")
+        }
+        let field = Int32(column)
+        let bytes: UnsafeRawBufferPointer?
+        if PQgetisnull(result, row, field) != 0 {
+            bytes = nil
+        } else {
+            bytes = UnsafeRawBufferPointer(
+                start: PQgetvalue(result, row, field), count: Int(PQgetlength(result, row, field)))
+        }
+        return PostgresCell(dataType: columnTypes[column], columnName: columnNames[column], bytes: bytes)
+    }
+}
+
+/// One row of a result. Valid as long as you hold it: it keeps its result alive.
+public struct PostgresRow: Sendable {
+    let rows: PostgresRows
+    let index: Int32
+
+    /// Decodes the value at column position `column` (0-based). Use an Optional type for nullable columns.
+    public func decode<Value: PostgresDecodable>(_ type: Value.Type = Value.self, column: Int) throws(PostgresError)
+        -> Value
+    {
+        try Value.decode(from: rows.cell(row: index, column: column))
+    }
+
+    /// Decodes the value of the first column labelled `column`.
+    public func decode<Value: PostgresDecodable>(_ type: Value.Type = Value.self, column: String) throws(PostgresError)
+        -> Value
+    {
+        guard let position = rows.columnIndex(named: column) else {
+            throw PostgresError(kind: .decoding, message: "no such column", column: column)
+        }
+        return try decode(type, column: position)
+    }
+}
+
+/// One value of a result row, in PostgreSQL's binary format. Only valid during `PostgresDecodable.decode(from:)`.
+public struct PostgresCell {
+    /// The column's type as the server reported it.
+    public let dataType: PostgresDataType
+    public let columnName: String
+    /// The value's bytes; nil for SQL NULL (libpq would return an empty string, which is not the same).
+    let bytes: UnsafeRawBufferPointer?
+
+    public var isNull: Bool { bytes == nil }
+
+    init(dataType: PostgresDataType, columnName: String, bytes: UnsafeRawBufferPointer?) {
+        self.dataType = dataType
+        self.columnName = columnName
+        self.bytes = bytes
+    }
+
+    /// A decoding error naming this cell's column.
+    public func decodingError(_ reason: String) -> PostgresError {
+        PostgresError(kind: .decoding, message: "\(reason) (column type \(dataType))", column: columnName)
+    }
+
+    /// The bytes of a non-NULL value, else the typed "unexpected NULL" error.
+    func nonNullBytes() throws(PostgresError) -> UnsafeRawBufferPointer {
+        guard let bytes else { throw decodingError("unexpected NULL") }
+        return bytes
+    }
+
+    func requireType(_ accepted: PostgresDataType...) throws(PostgresError) {
+        guard accepted.contains(dataType) else {
+            throw decodingError("cannot decode as \(accepted.map(\.description).joined(separator: " or "))")
+        }
+    }
+}
