@@ -38,7 +38,7 @@ public enum TestCluster {
     /// A fresh folder under /tmp that is deleted at process exit (for migration files and the like).
     public static func makeTemporaryFolder() throws -> String {
         try registry.withLock { registry in
-            let folder = try makeTemporaryDirectory(prefix: "pgfiles")
+            let folder = try makeTemporaryDirectory(prefix: "pgfiles-\(getpid())")
             registry.folders.append(folder)
             installExitHandler(registry: &registry)
             return folder
@@ -56,7 +56,7 @@ public enum TestCluster {
     private static let registry = Mutex(Registry())
 
     private static func makeCluster(registry: inout Registry) throws -> EmbeddedPostgres {
-        let folder = try makeTemporaryDirectory(prefix: "pgtest")
+        let folder = try makeTemporaryDirectory(prefix: "pgtest-\(getpid())")
         let cluster = EmbeddedPostgres(
             folder: folder, settings: EmbeddedPostgres.Settings(sharedBuffers: "32MB", durable: false))
         registry.clusters.append(cluster)
