@@ -72,13 +72,19 @@ public final class EmbeddedPostgres: Sendable {
                 try waitUntilAcceptingConnections()
                 return configuration
             }
-            try? FileManager.default.removeItem(atPath: dataDirectory + "/postmaster.pid")
             try waitForOrphanedServerProcesses()
+            removeStaleLockFiles()
         }
-        try owner.run(
-            tools.pgCtl,
-            ["start", "-D", dataDirectory, "-l", folder + "/postgres.log", "-w", "-t", "60", "-s"],
-            step: "pg_ctl start", in: folder)
+        do {
+            try owner.run(
+                tools.pgCtl,
+                ["start", "-D", dataDirectory, "-l", folder + "/postgres.log", "-w", "-t", "60", "-s"],
+                step: "pg_ctl start", in: folder)
+        } catch {
+            let log = (try? String(contentsOfFile: folder + "/postgres.log", encoding: .utf8)) ?? ""
+            let tail = log.split(separator: "\n").suffix(10).joined(separator: "\n")
+            throw EmbeddedPostgresError(step: error.step, output: error.output + "\n" + tail)
+        }
         try waitUntilAcceptingConnections()
         return configuration
     }
@@ -179,6 +185,16 @@ public final class EmbeddedPostgres: Sendable {
         throw EmbeddedPostgresError(step: "wait for server", output: lastError?.debugDescription ?? "")
     }
 
+    /// The dead postmaster's lock files: `postmaster.pid`, and the socket's lock file and socket, which the new
+    /// postmaster would otherwise refuse because an unreaped (zombie) pid still looks alive to it. The socket
+    /// directory is ours alone, so nothing else can own them.
+    private func removeStaleLockFiles() {
+        let socket = socketDirectory + "/.s.PGSQL.\(settings.port)"
+        for path in [dataDirectory + "/postmaster.pid", socket + ".lock", socket] {
+            try? FileManager.default.removeItem(atPath: path)
+        }
+    }
+
     /// After the postmaster was killed, its children exit on their own within moments; a new postmaster refuses to
     /// start while they still hold the old shared memory. They are the processes whose working directory is the data
     /// directory.
@@ -207,12 +223,28 @@ public struct EmbeddedPostgresError: Error, Sendable, CustomStringConvertible {
 /// True when `pid` is a running (not zombie) process named `postgres`. A pid file can name a pid that was reused by
 /// an unrelated process, or a killed postmaster that nobody has reaped yet.
 private func isLivePostgres(_ pid: Int32) -> Bool {
-    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+    guard let stat = readProcFile("/proc/\(pid)/stat"),
         let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")")
     else { return false }
     let name = stat[stat.index(after: open)..<close]
     let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
     return (name == "postgres" || name == "postmaster") && state != "Z" && state != "X"
+}
+
+/// Reads a file of /proc with plain `read` calls: such files report a size of 0, which Foundation's readers trust.
+private func readProcFile(_ path: String) -> String? {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var content: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        if count < 0 && errno == EINTR { continue }
+        guard count > 0 else { break }
+        content += chunk[0..<count]
+    }
+    return String(decoding: content, as: UTF8.self)
 }
 
 /// FNV-1a, 64 bits, in hex: a short, stable name derived from a path.

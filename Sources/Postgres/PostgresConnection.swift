@@ -56,12 +56,12 @@ public final class PostgresConnection {
     private init(taking handle: OpaquePointer, noticeHandler: @escaping NoticeHandler) {
         self.handle = handle
         noticeSink = NoticeSink(handler: noticeHandler)
-        PQsetNoticeProcessor(
+        PQsetNoticeReceiver(
             handle,
-            { context, message in
-                guard let context, let message else { return }
+            { context, result in
+                guard let context, let result else { return }
                 let sink = Unmanaged<NoticeSink>.fromOpaque(context).takeUnretainedValue()
-                sink.handler(String(cString: message).trimmingTrailingNewlines())
+                sink.receive(result)
             }, Unmanaged.passUnretained(noticeSink).toOpaque())
     }
 
@@ -124,8 +124,9 @@ public final class PostgresConnection {
     /// How many statements this connection has prepared and keeps for reuse.
     public var preparedStatementCount: Int { preparedStatements.count }
 
-    /// False once the connection is known to be unusable (closed by the server, network failure).
-    public var isOpen: Bool { PQstatus(handle) == CONNECTION_OK }
+    /// False once the connection is known to be unusable (closed by the server, network failure), including when the
+    /// server announced it is closing the connection (a FATAL message received while idle).
+    public var isOpen: Bool { PQstatus(handle) == CONNECTION_OK && !noticeSink.receivedFatal }
 
     /// True between `BEGIN` and `COMMIT`/`ROLLBACK`.
     var isInTransaction: Bool {
@@ -138,9 +139,12 @@ public final class PostgresConnection {
     /// Reads what the server sent while the connection sat idle, so a connection closed by the server is noticed
     /// before a caller's statement is sent on it. Drops notifications (pooled connections do not LISTEN).
     func refreshIdleState() -> Bool {
-        guard isOpen else { return false }
-        var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
-        if poll(&descriptor, 1, 0) > 0 {
+        // A terminated backend sends its farewell and then closes: the first read may return only the message, so
+        // read until nothing is left (bounded, in case the server keeps sending).
+        for _ in 0..<16 {
+            guard isOpen else { return false }
+            var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 0) > 0 else { return true }
             guard PQconsumeInput(handle) != 0 else { return false }
             while let notification = PQnotifies(handle) { PQfreemem(notification) }
         }
@@ -260,11 +264,25 @@ public struct PostgresNotification: Sendable, Hashable {
     public let payload: String
 }
 
-/// Holds the notice handler for libpq's C callback, which gets it back through an opaque pointer. Owned by its
-/// connection, so it outlives every callback (the connection is finished before the sink is released).
-private final class NoticeSink: Sendable {
+/// Receives libpq's notices through its C callback, which gets this object back through an opaque pointer. Owned by
+/// its connection and only used on the connection's thread; it outlives every callback because the connection is
+/// finished before the sink is released.
+///
+/// A message of severity FATAL arriving while the connection is idle (the backend was terminated, the server is
+/// shutting down) is delivered as a notice; the connection is dead from then on even before libpq reads the EOF.
+private final class NoticeSink {
     let handler: PostgresConnection.NoticeHandler
+    private(set) var receivedFatal = false
+
     init(handler: @escaping PostgresConnection.NoticeHandler) { self.handler = handler }
+
+    func receive(_ result: OpaquePointer) {
+        let severityField = Int32(Character("V").asciiValue ?? 0)
+        if let severity = PQresultErrorField(result, severityField), String(cString: severity) == "FATAL" {
+            receivedFatal = true
+        }
+        handler(String(cString: PQresultErrorMessage(result)).trimmingTrailingNewlines())
+    }
 }
 
 /// A non-NULL pointer for zero-length parameter values: libpq reads a NULL pointer as SQL NULL.

@@ -30,12 +30,12 @@ public final class PostgresListener: Sendable {
         let (events, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingNewest(1024))
         self.events = events
         let thread = Thread { [self] in
+            Thread.current.name = "pg-listener"
             run(
                 configuration: configuration, channels: channels, continuation: continuation,
                 delays: (initialReconnectDelay, maximumReconnectDelay))
             continuation.finish()
         }
-        thread.name = "postgres-listener"
         continuation.onTermination = { [weak self] _ in self?.stop() }
         thread.start()
     }

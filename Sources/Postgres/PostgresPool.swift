@@ -303,6 +303,8 @@ final class ConnectionThread: Sendable {
 
     init() {
         let thread = Thread { [self] in
+            // Named from inside: Linux applies thread names to the running thread only (15 characters at most).
+            Thread.current.name = "pg-connection"
             var connection: PostgresConnection?
             while true {
                 wakeUp.wait()
@@ -317,7 +319,6 @@ final class ConnectionThread: Sendable {
                 }
             }
         }
-        thread.name = "postgres-connection"
         thread.start()
     }
 

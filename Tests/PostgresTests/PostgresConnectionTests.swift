@@ -1,7 +1,6 @@
 import Foundation
 import Postgres
 import TestSupport
-import Synchronization
 import XCTest
 
 final class PostgresConnectionTests: XCTestCase {
@@ -229,11 +228,11 @@ final class PostgresConnectionTests: XCTestCase {
     }
 
     func testNoticesReachTheHandler() throws {
-        let notices = NoticeCollector()
+        let notices = Locked<[String]>([])
         let configuration = try TestCluster.makeDatabase(prefix: "notices")
-        let noisy = try PostgresConnection.connect(to: configuration) { notices.append($0) }
+        let noisy = try PostgresConnection.connect(to: configuration) { notice in notices.withLock { $0.append(notice) } }
         try noisy.execute("DO $$ BEGIN RAISE NOTICE 'hello from plpgsql'; END $$")
-        XCTAssertTrue(notices.all.contains { $0.contains("hello from plpgsql") })
+        XCTAssertTrue(notices.value.contains { $0.contains("hello from plpgsql") })
     }
 
     func testConnectionFailureIsTypedAndHidesThePassword() throws {
@@ -248,8 +247,3 @@ final class PostgresConnectionTests: XCTestCase {
     }
 }
 
-final class NoticeCollector: Sendable {
-    private let notices = Mutex<[String]>([])
-    func append(_ notice: String) { notices.withLock { $0.append(notice) } }
-    var all: [String] { notices.withLock { $0 } }
-}

@@ -38,7 +38,7 @@ public enum TestCluster {
     /// A fresh folder under /tmp that is deleted at process exit (for migration files and the like).
     public static func makeTemporaryFolder() throws -> String {
         try registry.withLock { registry in
-            let folder = try makeTemporaryDirectory(prefix: "pgfiles")
+            let folder = try makeTemporaryDirectory(prefix: "pgfiles-\(getpid())")
             registry.folders.append(folder)
             installExitHandler(registry: &registry)
             return folder
@@ -56,7 +56,7 @@ public enum TestCluster {
     private static let registry = Mutex(Registry())
 
     private static func makeCluster(registry: inout Registry) throws -> EmbeddedPostgres {
-        let folder = try makeTemporaryDirectory(prefix: "pgtest")
+        let folder = try makeTemporaryDirectory(prefix: "pgtest-\(getpid())")
         let cluster = EmbeddedPostgres(
             folder: folder, settings: EmbeddedPostgres.Settings(sharedBuffers: "32MB", durable: false))
         registry.clusters.append(cluster)
@@ -84,4 +84,28 @@ public enum TestCluster {
         guard let created else { throw CocoaError(.fileWriteUnknown) }
         return created
     }
+}
+
+/// Polls `condition` until it holds or `timeout` passes; returns whether it held. For waiting on effects that arrive
+/// asynchronously (a notification, a server coming back), never for measuring speed.
+public func eventually(
+    timeout: Duration = .seconds(10), pollingEvery interval: Duration = .milliseconds(20),
+    _ condition: () async throws -> Bool
+) async rethrows -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while true {
+        if try await condition() { return true }
+        if ContinuousClock.now >= deadline { return false }
+        try? await Task.sleep(for: interval)
+    }
+}
+
+/// A value shared between test tasks and threads, guarded by a mutex (a `Mutex` itself cannot be captured by
+/// escaping closures).
+public final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+    public init(_ value: Value) { mutex = Mutex(value) }
+    public var value: Value { mutex.withLock { $0 } }
+    @discardableResult
+    public func withLock<Result: Sendable>(_ body: (inout Value) -> Result) -> Result { mutex.withLock { body(&$0) } }
 }
