@@ -27,7 +27,7 @@ final class CapturingLogger: HTTPLogger {
 }
 
 /// A real server on an ephemeral loopback port, built from a route table.
-final class TestServer {
+final class TestServer: Sendable {
     let server: HTTPServer
     let port: Int
     let logger = CapturingLogger()
@@ -42,6 +42,7 @@ final class TestServer {
         var configuration = HTTPServer.Configuration(host: host, port: 0)
         configuration.logger = logger
         configuration.timeouts.shutdownGrace = .seconds(2)
+        configuration.timeouts.linger = .milliseconds(200)
         configure(&configuration)
         let application = HTTPApplication(router: builder.build(), middleware: middleware, logger: logger) {
             route, request, context in
@@ -62,8 +63,8 @@ final class TestServer {
         done.wait()
     }
 
-    func connect(host: String = "127.0.0.1") throws -> RawClient {
-        try RawClient(host: host, port: port)
+    func connect(host: String = "127.0.0.1", receiveBuffer: Int32? = nil) throws -> RawClient {
+        try RawClient(host: host, port: port, receiveBuffer: receiveBuffer)
     }
 }
 
@@ -93,7 +94,7 @@ final class RawClient {
     let fd: Int32
     private var buffer: [UInt8] = []
 
-    init(host: String = "127.0.0.1", port: Int, receiveTimeout: Double = 5) throws {
+    init(host: String = "127.0.0.1", port: Int, receiveTimeout: Double = 5, receiveBuffer: Int32? = nil) throws {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV
@@ -106,6 +107,9 @@ final class RawClient {
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var enabled: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &enabled, socklen_t(MemoryLayout<Int32>.size))
+        if var size = receiveBuffer {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         guard Glibc.connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else {
             let error = errno
             Glibc.close(fd)
@@ -117,22 +121,12 @@ final class RawClient {
         Glibc.close(fd)
     }
 
-    func setReceiveBuffer(_ bytes: Int32) {
-        var size = bytes
-        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
-    }
-
     func send(_ text: String) throws {
         try send(Array(text.utf8))
     }
 
     func send(_ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
-            guard sent > 0 else { throw TestError("send errno \(errno)") }
-            offset += sent
-        }
+        try sendAll(fd, bytes)
     }
 
     /// Reads more bytes into the buffer; returns false on end of stream or reset.
@@ -244,4 +238,64 @@ func eventually(timeout: Double = 5, _ condition: () -> Bool) -> Bool {
         usleep(5_000)
     }
     return condition()
+}
+
+final class Counter: Sendable {
+    private let value = Atomic<Int>(0)
+    @discardableResult
+    func increment() -> Int { value.wrappingAdd(1, ordering: .relaxed).newValue }
+    var count: Int { value.load(ordering: .relaxed) }
+}
+
+/// Routes shared by the socket tests.
+func standardRoutes(_ builder: inout RouterBuilder<TestRoute>, calls: Counter = Counter()) throws {
+    try builder.add(.GET, "/hello", TestRoute { _, _ in
+        calls.increment()
+        return .text("hello")
+    })
+    try builder.add(.POST, "/echo", TestRoute { request, _ in
+        calls.increment()
+        return HTTPResponse(status: .ok, headers: ["Content-Type": "application/octet-stream"], body: request.body)
+    })
+    try builder.add(.GET, "/slow/{ms:int}", TestRoute { request, _ in
+        calls.increment()
+        let milliseconds = request.pathParameters.int("ms") ?? 0
+        try await Task.sleep(for: .milliseconds(milliseconds))
+        return .text("slow \(milliseconds)")
+    })
+    try builder.add(.GET, "/stream/{count:int}", TestRoute { request, _ in
+        calls.increment()
+        let count = request.pathParameters.int("count") ?? 0
+        let chunks = AsyncStream<[UInt8]> { continuation in
+            for index in 0..<count { continuation.yield(Array("chunk \(index)\n".utf8)) }
+            continuation.finish()
+        }
+        return HTTPResponse(headers: ["Content-Type": "application/x-ndjson"], stream: HTTPBodyStream(chunks))
+    })
+    try builder.add(.GET, "/big/{kib:int}", TestRoute { request, _ in
+        calls.increment()
+        return HTTPResponse(body: [UInt8](repeating: 0x61, count: 1024 * (request.pathParameters.int("kib") ?? 0)))
+    })
+    try builder.add(.GET, "/whoami", TestRoute { request, _ in
+        calls.increment()
+        return .text("\(request.remoteAddress) \(request.requestID)")
+    })
+    try builder.add(.POST, "/form", TestRoute { request, _ in
+        calls.increment()
+        let form = try URLEncodedForm(parsing: request.body)
+        guard form.repeatedNames.isEmpty else {
+            throw HTTPError(.badRequest, detail: "repeated", fieldErrors: form.repeatedNames.map { HTTPFieldError(field: $0, message: "repeated") })
+        }
+        return .text(form.fields.map { "\($0.name)=\($0.value)" }.joined(separator: ",") + " q=" + (request.query["q"] ?? "-"))
+    })
+}
+
+/// Blocking send of everything, usable from another thread than the client's owner.
+func sendAll(_ fd: Int32, _ bytes: [UInt8]) throws {
+    var offset = 0
+    while offset < bytes.count {
+        let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+        guard sent > 0 else { throw TestError("send errno \(errno)") }
+        offset += sent
+    }
 }
