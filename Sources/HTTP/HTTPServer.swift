@@ -166,13 +166,24 @@ public final class HTTPServer: Sendable {
     /// Stops accepting, answers the requests in flight (streams are ended), closes idle connections, and returns
     /// when every loop has stopped, at the latest after `Timeouts.shutdownGrace`. Safe to call more than once.
     public func shutdown() async {
-        let running: (core: ServerCore, listeners: [ListeningSocket])? = state.withLock { state in
-            guard case .running(let core, let listeners) = state else { return nil }
-            state = .stopping
-            return (core, listeners)
+        let running: (core: ServerCore, listeners: [ListeningSocket])?? = state.withLock { state in
+            switch state {
+            case .running(let core, let listeners):
+                state = .stopping
+                return (core, listeners)
+            case .idle:
+                state = .stopped
+                return .some(nil)
+            case .stopping, .stopped:
+                return nil
+            }
         }
         guard let running else {
             await waitUntilStopped()
+            return
+        }
+        guard let running else {
+            resumeStoppedWaiters()
             return
         }
         for listener in running.listeners {
@@ -185,6 +196,10 @@ public final class HTTPServer: Sendable {
         await running.core.waitForLoops()
         state.withLock { $0 = .stopped }
         configuration.logger.log(.info, "HTTP server stopped")
+        resumeStoppedWaiters()
+    }
+
+    private func resumeStoppedWaiters() {
         let waiters = stoppedWaiters.withLock { waiters in
             defer { waiters = nil }
             return waiters ?? []

@@ -346,6 +346,19 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertThrowsError(try server.connect(), "the port must be closed after shutdown")
     }
 
+    func testLifecycleMisuseIsHarmless() async throws {
+        let unused = HTTPServer(configuration: HTTPServer.Configuration(port: 0), responder: try TestServer.emptyApplication())
+        await unused.shutdown()
+        XCTAssertThrowsError(try unused.start())
+        var configuration = HTTPServer.Configuration(port: 0)
+        configuration.logger = CapturingLogger()
+        let twice = HTTPServer(configuration: configuration, responder: try TestServer.emptyApplication())
+        try twice.start()
+        XCTAssertThrowsError(try twice.start())
+        await twice.shutdown()
+        await twice.shutdown()
+    }
+
     func testShutdownEndsStreams() throws {
         let server = try TestServer { builder in
             try builder.add(.GET, "/forever", TestRoute { _, _ in

@@ -52,6 +52,12 @@ final class TestServer: Sendable {
         port = try server.start()[0].port
     }
 
+    static func emptyApplication() throws -> HTTPApplication<TestRoute> {
+        HTTPApplication(router: RouterBuilder<TestRoute>().build(), logger: CapturingLogger()) { route, request, context in
+            try await route.handle(request, context)
+        }
+    }
+
     /// Runs the async shutdown from a synchronous test (sync tests leave Swift's pool free for the handlers).
     func stop() {
         let done = DispatchSemaphore(value: 0)
