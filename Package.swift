@@ -33,6 +33,10 @@ let package = Package(
             dependencies: ["HTTP", "Security", "Employees", "EventStore", "Postgres", "Crypto"],
             swiftSettings: strict),
         .executableTarget(name: "employees", dependencies: ["App"], swiftSettings: strict),
+        // bench/http: the smallest server of ours to measure against nginx.
+        .executableTarget(name: "HTTPBenchServer", dependencies: ["HTTP"], swiftSettings: strict),
+        // bench/fuzz-http: libFuzzer target for the HTTP parser (inert unless built by that script).
+        .executableTarget(name: "HTTPFuzz", dependencies: ["HTTP"], swiftSettings: strict),
 
         // Shared test helpers: the throw-away PostgreSQL cluster of a test run, fresh databases, clients.
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport", swiftSettings: strict),

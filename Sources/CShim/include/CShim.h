@@ -10,4 +10,7 @@
 #include <netinet/tcp.h>
 #include <signal.h>
 
+/* accept4 is declared only under _GNU_SOURCE, which Swift's Glibc module is not built with. */
+int cshim_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
+
 #endif

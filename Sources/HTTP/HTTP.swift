@@ -1,1 +1,0 @@
-// Module HTTP: see docs/ARCHITECTURE.md for its place among the layers.

@@ -1,0 +1,131 @@
+/// Header fields in the order they were received or added, repeats kept (a proxy or an attacker may repeat a field, and
+/// the app must be able to see that). Lookup ignores ASCII case, as field names are case-insensitive.
+public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
+    public typealias Field = (name: String, value: String)
+
+    private var fields: [Field]
+
+    public init() {
+        fields = []
+    }
+
+    public init(_ fields: [Field]) {
+        self.fields = fields
+    }
+
+    public init(dictionaryLiteral elements: (String, String)...) {
+        fields = elements.map { (name: $0.0, value: $0.1) }
+    }
+
+    public var count: Int { fields.count }
+    public var isEmpty: Bool { fields.isEmpty }
+
+    public func makeIterator() -> IndexingIterator<[Field]> {
+        fields.makeIterator()
+    }
+
+    /// The first value of `name`, or nil.
+    public subscript(name: String) -> String? {
+        for field in fields where Self.sameName(field.name, name) {
+            return field.value
+        }
+        return nil
+    }
+
+    /// Every value of `name`, in order.
+    public func values(_ name: String) -> [String] {
+        fields.compactMap { Self.sameName($0.name, name) ? $0.value : nil }
+    }
+
+    public func contains(_ name: String) -> Bool {
+        fields.contains { Self.sameName($0.name, name) }
+    }
+
+    /// Appends a field; an existing field with the same name is kept.
+    public mutating func add(_ name: String, _ value: String) {
+        fields.append((name: name, value: value))
+    }
+
+    /// Replaces every field named `name` by one field with `value`.
+    public mutating func set(_ name: String, _ value: String) {
+        remove(name)
+        fields.append((name: name, value: value))
+    }
+
+    public mutating func remove(_ name: String) {
+        fields.removeAll { Self.sameName($0.name, name) }
+    }
+
+    /// Field names only: values may hold credentials.
+    public var description: String {
+        "HTTPHeaders(\(fields.map(\.name).joined(separator: ", ")))"
+    }
+
+    static func sameName(_ lhs: String, _ rhs: String) -> Bool {
+        var left = lhs.utf8.makeIterator()
+        var right = rhs.utf8.makeIterator()
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil):
+                return true
+            case (let a?, let b?):
+                if a != b && ASCII.lowercased(a) != ASCII.lowercased(b) { return false }
+            default:
+                return false
+            }
+        }
+    }
+}
+
+/// Byte classes from RFC 9110 and RFC 9112, as used by the parser and by the response writer's validation.
+enum ASCII {
+    static let cr: UInt8 = 0x0D
+    static let lf: UInt8 = 0x0A
+    static let space: UInt8 = 0x20
+    static let tab: UInt8 = 0x09
+    static let colon: UInt8 = 0x3A
+
+    @inline(__always)
+    static func lowercased(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+    }
+
+    /// tchar: "!#$%&'*+-.^_`|~", digits and letters.
+    static let tokenTable: [Bool] = (0..<256).map { value in
+        let byte = UInt8(value)
+        switch byte {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
+        default: return Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
+        }
+    }
+
+    @inline(__always)
+    static func isToken(_ byte: UInt8) -> Bool {
+        tokenTable[Int(byte)]
+    }
+
+    /// field-vchar or a space or tab: anything but control characters (obs-text is allowed).
+    @inline(__always)
+    static func isFieldValue(_ byte: UInt8) -> Bool {
+        byte >= 0x20 ? byte != 0x7F : byte == tab
+    }
+
+    static func isToken(_ string: String) -> Bool {
+        !string.isEmpty && string.utf8.allSatisfy(isToken)
+    }
+
+    static func isFieldValue(_ string: String) -> Bool {
+        string.utf8.allSatisfy(isFieldValue)
+    }
+
+    /// Compares bytes with a lowercase ASCII literal, ignoring the case of the bytes.
+    static func equalsLowercased(_ bytes: some Collection<UInt8>, _ lowercase: StaticString) -> Bool {
+        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+        var index = 0
+        for byte in bytes {
+            if lowercased(byte) != lowercase.utf8Start[index] { return false }
+            index += 1
+        }
+        return true
+    }
+}

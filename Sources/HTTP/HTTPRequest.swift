@@ -1,0 +1,95 @@
+/// A complete request as handlers see it: the body is fully read (bounded by the server's body limit).
+public struct HTTPRequest: Sendable {
+    public var method: HTTPMethod
+    public var version: HTTPVersion
+    /// The percent-decoded path, e.g. `/employees/10001`.
+    public var path: String
+    /// The path as sent, still percent-encoded and without the query: the form that is safe to log.
+    public var rawPath: String
+    /// The decoded query string, repeats kept.
+    public var query: URLEncodedForm
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+    /// The client's IP address as text (`127.0.0.1`, `::1`); empty for requests built in-process.
+    public var remoteAddress: String
+    /// Unique per request; set by the server, echoed by `RequestIDMiddleware`.
+    public var requestID: String
+    /// Typed values of the matched route's `{name:type}` segments, set by `HTTPApplication`.
+    public var pathParameters: HTTPPathParameters
+
+    /// Builds a request from a request-target (origin-form `/path?query`, or absolute-form whose authority is
+    /// dropped). Public so the app can test its routes in-process without a socket.
+    public init(
+        method: HTTPMethod, target: String, version: HTTPVersion = .http1_1, headers: HTTPHeaders = [:],
+        body: [UInt8] = [], remoteAddress: String = "", requestID: String = ""
+    ) throws(HTTPError) {
+        var origin = Substring(target)
+        let scheme = origin.prefix(8).lowercased()
+        let schemeLength = scheme.hasPrefix("http://") ? 7 : scheme.hasPrefix("https://") ? 8 : 0
+        if schemeLength > 0 {
+            let authorityAndPath = origin.dropFirst(schemeLength)
+            origin = authorityAndPath.firstIndex(of: "/").map { authorityAndPath[$0...] } ?? "/"
+        }
+        guard origin.first == "/", !origin.utf8.contains(UInt8(ascii: "#")) else {
+            throw HTTPError(.badRequest, detail: "The request target must be an absolute path.")
+        }
+        let queryStart = origin.firstIndex(of: "?")
+        let rawPath = origin[..<(queryStart ?? origin.endIndex)]
+        if rawPath.utf8.contains(UInt8(ascii: "%")) {
+            guard let decoded = PercentDecoding.decode(rawPath.utf8, plusIsSpace: false) else {
+                throw HTTPError(.badRequest, detail: "The path is not correctly percent-encoded UTF-8.")
+            }
+            path = decoded
+        } else {
+            path = String(rawPath)
+        }
+        self.rawPath = String(rawPath)
+        if let queryStart {
+            query = try URLEncodedForm(parsing: origin[origin.index(after: queryStart)...].utf8)
+        } else {
+            query = URLEncodedForm()
+        }
+        self.method = method
+        self.version = version
+        self.headers = headers
+        self.body = body
+        self.remoteAddress = remoteAddress
+        self.requestID = requestID
+        self.pathParameters = HTTPPathParameters()
+    }
+}
+
+/// Values of a route's path parameters, by name.
+public struct HTTPPathParameters: Sendable {
+    public enum Value: Sendable, Equatable {
+        case int(Int)
+        case string(String)
+    }
+
+    public private(set) var values: [(name: String, value: Value)] = []
+
+    public init() {}
+
+    init(_ values: [(name: String, value: Value)]) {
+        self.values = values
+    }
+
+    public subscript(name: String) -> Value? {
+        values.first { $0.name == name }?.value
+    }
+
+    /// The value of an `{name:int}` segment.
+    public func int(_ name: String) -> Int? {
+        if case .int(let value)? = self[name] { return value }
+        return nil
+    }
+
+    /// The value of a `{name}` segment, or the decimal text of an `{name:int}` one.
+    public func string(_ name: String) -> String? {
+        switch self[name] {
+        case .string(let value)?: value
+        case .int(let value)?: String(value)
+        case nil: nil
+        }
+    }
+}

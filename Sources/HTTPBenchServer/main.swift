@@ -1,0 +1,22 @@
+import Glibc
+import HTTP
+
+/// A minimal server for `bench/http`: `GET /healthz` answers `ok`. Usage: HTTPBenchServer [port] [--access-log]
+struct BenchRoute: Sendable {}
+
+let arguments = CommandLine.arguments.dropFirst()
+let port = arguments.first.flatMap { Int($0) } ?? 8080
+let logger = StandardErrorLogger()
+var builder = RouterBuilder<BenchRoute>()
+try builder.add(.GET, "/healthz", BenchRoute())
+let middleware: [any HTTPMiddleware<BenchRoute>] =
+    arguments.contains("--access-log") ? [AccessLogMiddleware(logger: logger)] : []
+let application = HTTPApplication(router: builder.build(), middleware: middleware, logger: logger) { _, _, _ in
+    HTTPResponse.text("ok")
+}
+var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: port)
+configuration.maxConnections = 20_000
+configuration.logger = logger
+let server = HTTPServer(configuration: configuration, responder: application)
+try server.start()
+await server.waitUntilStopped()
