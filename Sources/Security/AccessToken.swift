@@ -205,7 +205,7 @@ public struct AccessTokenVerifier: Sendable {
         return try checkClaims(claims, keyID: keyID)
     }
 
-    private func checkClaims(_ claims: [String: JSONValue], keyID: String) throws(TokenError) -> VerifiedAccessToken {
+    private func checkClaims(_ claims: [String: StrictJSONValue], keyID: String) throws(TokenError) -> VerifiedAccessToken {
         guard let issuerValue = claims["iss"] else { throw .missingClaim("iss") }
         guard case .string(let tokenIssuer) = issuerValue else { throw .invalidClaim("iss") }
         guard tokenIssuer == issuer else { throw .wrongIssuer }
@@ -251,13 +251,13 @@ public struct AccessTokenVerifier: Sendable {
             tokenID: tokenID, keyID: keyID)
     }
 
-    private func requiredNumericDate(_ claims: [String: JSONValue], _ name: String) throws(TokenError) -> Double {
+    private func requiredNumericDate(_ claims: [String: StrictJSONValue], _ name: String) throws(TokenError) -> Double {
         guard let value = claims[name] else { throw .missingClaim(name) }
         guard let seconds = value.numericValue else { throw .invalidClaim(name) }
         return seconds
     }
 
-    private func string(_ claims: [String: JSONValue], _ name: String) throws(TokenError) -> String {
+    private func string(_ claims: [String: StrictJSONValue], _ name: String) throws(TokenError) -> String {
         guard let value = claims[name] else { throw .missingClaim(name) }
         guard case .string(let text) = value else { throw .invalidClaim(name) }
         return text

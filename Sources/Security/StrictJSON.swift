@@ -1,15 +1,15 @@
-/// A JSON value as read by `StrictJSONParser`.
-enum JSONValue: Equatable {
+/// A JSON value as read by `StrictJSONParser`: untrusted input (token parts, request bodies) parsed strictly.
+public enum StrictJSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case integer(Int64)
     /// A number with a fraction or exponent, or an integer outside `Int64`.
     case fractional(Double)
     case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
+    case array([StrictJSONValue])
+    case object([String: StrictJSONValue])
 
-    var numericValue: Double? {
+    public var numericValue: Double? {
         switch self {
         case .integer(let value): Double(value)
         case .fractional(let value): value
@@ -19,7 +19,7 @@ enum JSONValue: Equatable {
 }
 
 /// Why JSON text was refused. Deliberately coarse: the caller only needs to know it was not acceptable.
-enum JSONParseError: Error, Equatable {
+public enum StrictJSONError: Error, Sendable, Equatable {
     case syntax
     case duplicateKey
     case tooDeep
@@ -29,7 +29,7 @@ enum JSONParseError: Error, Equatable {
 /// a duplicate member name (after unescaping) is an error instead of "last one wins" (RFC 7515 §5.2, RFC 8725
 /// §3.12), nesting deeper than `maximumDepth` is refused before recursing, strings must be valid UTF-8 without
 /// lone surrogates, and nothing but whitespace may follow the value.
-struct StrictJSONParser {
+public struct StrictJSONParser {
     private let bytes: [UInt8]
     private let maximumDepth: Int
     private var index = 0
@@ -40,7 +40,7 @@ struct StrictJSONParser {
     }
 
     /// Parses `bytes` as exactly one JSON value.
-    static func parse(_ bytes: [UInt8], maximumDepth: Int = 32) throws(JSONParseError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8], maximumDepth: Int = 32) throws(StrictJSONError) -> StrictJSONValue {
         var parser = StrictJSONParser(bytes: bytes, maximumDepth: maximumDepth)
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
@@ -57,7 +57,7 @@ struct StrictJSONParser {
         }
     }
 
-    private mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+    private mutating func parseValue(depth: Int) throws(StrictJSONError) -> StrictJSONValue {
         skipWhitespace()
         guard index < bytes.count else { throw .syntax }
         switch bytes[index] {
@@ -85,7 +85,7 @@ struct StrictJSONParser {
         }
     }
 
-    private mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
+    private mutating func expectLiteral(_ literal: StaticString) throws(StrictJSONError) {
         let count = literal.utf8CodeUnitCount
         guard bytes.count - index >= count else { throw .syntax }
         let matches = literal.withUTF8Buffer { expected in
@@ -95,9 +95,9 @@ struct StrictJSONParser {
         index += count
     }
 
-    private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+    private mutating func parseObject(depth: Int) throws(StrictJSONError) -> StrictJSONValue {
         index += 1
-        var members: [String: JSONValue] = [:]
+        var members: [String: StrictJSONValue] = [:]
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -124,9 +124,9 @@ struct StrictJSONParser {
         }
     }
 
-    private mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
+    private mutating func parseArray(depth: Int) throws(StrictJSONError) -> StrictJSONValue {
         index += 1
-        var elements: [JSONValue] = []
+        var elements: [StrictJSONValue] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
@@ -146,7 +146,7 @@ struct StrictJSONParser {
         }
     }
 
-    private mutating func parseString() throws(JSONParseError) -> String {
+    private mutating func parseString() throws(StrictJSONError) -> String {
         index += 1
         var output: [UInt8] = []
         while true {
@@ -167,7 +167,7 @@ struct StrictJSONParser {
         }
     }
 
-    private mutating func parseEscape(into output: inout [UInt8]) throws(JSONParseError) {
+    private mutating func parseEscape(into output: inout [UInt8]) throws(StrictJSONError) {
         guard index < bytes.count else { throw .syntax }
         let escape = bytes[index]
         index += 1
@@ -197,7 +197,7 @@ struct StrictJSONParser {
         }
     }
 
-    private mutating func parseHexQuad() throws(JSONParseError) -> UInt16 {
+    private mutating func parseHexQuad() throws(StrictJSONError) -> UInt16 {
         guard bytes.count - index >= 4 else { throw .syntax }
         var value: UInt16 = 0
         for _ in 0..<4 {
@@ -215,7 +215,7 @@ struct StrictJSONParser {
         return value
     }
 
-    private mutating func parseNumber() throws(JSONParseError) -> JSONValue {
+    private mutating func parseNumber() throws(StrictJSONError) -> StrictJSONValue {
         let start = index
         var isIntegral = true
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
@@ -244,7 +244,7 @@ struct StrictJSONParser {
         return .fractional(value)
     }
 
-    private mutating func skipDigits() throws(JSONParseError) -> Int {
+    private mutating func skipDigits() throws(StrictJSONError) -> Int {
         let start = index
         while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
         return index - start

@@ -1,5 +1,7 @@
+import Dispatch
 import EventStore
 import Foundation
+import Glibc
 import Postgres
 
 /// The `employees` executable: parses the command line and runs one subcommand.
@@ -34,6 +36,15 @@ public enum Entrypoint {
     private static func run(_ invocation: ParsedInvocation) async throws -> Int32 {
         let configuration = try ServiceConfiguration(invocation)
         switch invocation.subcommand {
+        case "serve":
+            let stop = ShutdownSignals.stream()
+            let service = try await EmployeeService.start(configuration)
+            for await signal in stop {
+                StandardError.write("received \(signal): shutting down")
+                break
+            }
+            await service.shutdown()
+            return 0
         case "migrate":
             let database = try DatabaseRuntime.open(configuration, log: StandardError.write)
             database.close()
@@ -116,8 +127,42 @@ enum ChainReportText {
     }
 }
 
-enum StandardError {
-    static func write(_ message: String) {
+/// SIGTERM and SIGINT as an async stream, so `serve` can shut down gracefully instead of dying mid-request.
+enum ShutdownSignals {
+    static func stream() -> AsyncStream<String> {
+        let (stream, continuation) = AsyncStream.makeStream(of: String.self)
+        var sources: [any DispatchSourceSignal] = []
+        for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { continuation.yield(name) }
+            source.resume()
+            sources.append(source)
+        }
+        let retained = RetainedSignalSources(sources)
+        continuation.onTermination = { _ in retained.cancelAll() }
+        return stream
+    }
+}
+
+/// Keeps the signal sources alive for as long as the stream is, and cancels them when it ends.
+/// `@unchecked Sendable` is safe: `sources` is immutable after init, and a dispatch source's `cancel()` may be called
+/// from any thread (libdispatch's sources are internally synchronized); Swift only lacks the annotation.
+private final class RetainedSignalSources: @unchecked Sendable {
+    private let sources: [any DispatchSourceSignal]
+
+    init(_ sources: [any DispatchSourceSignal]) {
+        self.sources = sources
+    }
+
+    func cancelAll() {
+        sources.forEach { $0.cancel() }
+    }
+}
+
+/// Operator messages go to standard error, one line each.
+public enum StandardError {
+    @Sendable public static func write(_ message: String) {
         FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 }

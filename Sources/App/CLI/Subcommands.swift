@@ -37,6 +37,13 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public let host: String
     public let port: Int
 
+    public init(dataDirectory: String, databaseURL: String?, host: String = "127.0.0.1", port: Int = 8080) {
+        self.dataDirectory = dataDirectory
+        self.databaseURL = databaseURL
+        self.host = host
+        self.port = port
+    }
+
     public init(_ invocation: ParsedInvocation) throws(UsageError) {
         guard let dataDirectory = invocation.value("data-dir"), !dataDirectory.isEmpty else {
             throw UsageError("--data-dir must not be empty")

@@ -1,0 +1,66 @@
+import Employees
+import EventStore
+import HTTP
+import Postgres
+
+/// The one place where the app's typed errors become HTTP answers (RFC 9457 problems). Handlers throw what they
+/// mean; `APIRoutes.respond` renders it. Anything unknown becomes a 500 without detail.
+enum ErrorMapping {
+    /// Seconds a client should wait before retrying while the database is unreachable.
+    static let retryAfterSeconds = 1
+
+    static func httpError(for error: any Error) -> any Error {
+        switch error {
+        case let error as HTTPError:
+            return error
+        case let error as CommandError:
+            return httpError(for: error)
+        case let error as ValidationErrors:
+            return validation(error)
+        case let error as RequestBodyError:
+            return error.httpError
+        case let error as PostgresError where error.kind != .server || error.isTransient:
+            return unavailable()
+        case let error as AppendError:
+            if case .unavailable = error { return unavailable() }
+            return error
+        default:
+            return error
+        }
+    }
+
+    static func httpError(for error: CommandError) -> HTTPError {
+        switch error {
+        case .invalid(let errors):
+            return validation(errors)
+        case .notFound:
+            return HTTPError(.notFound, detail: "No data for the selection criteria.")
+        case .alreadyExists:
+            return HTTPError(.conflict, detail: "The employee already exists")
+        case .emailTaken:
+            return HTTPError(
+                .conflict, detail: "Can't accept this email. Please specify another",
+                fieldErrors: [HTTPFieldError(field: "email", message: "Can't accept this email. Please specify another")])
+        case .versionMismatch(let current):
+            return HTTPError(
+                .preconditionFailed, detail: "The employee has changed since that version",
+                members: [(name: "current_version", value: .int(current))], headers: ["ETag": "\"\(current)\""])
+        case .contention:
+            return HTTPError(.conflict, detail: "The employee is being changed concurrently; retry")
+        case .unavailable:
+            return unavailable()
+        }
+    }
+
+    static func validation(_ errors: ValidationErrors) -> HTTPError {
+        HTTPError(
+            .unprocessableContent, detail: "One or more fields are invalid",
+            fieldErrors: errors.errors.map { HTTPFieldError(field: $0.field.rawValue, message: $0.message) })
+    }
+
+    static func unavailable() -> HTTPError {
+        HTTPError(
+            .serviceUnavailable, detail: "The database is unavailable; retry shortly",
+            headers: ["Retry-After": String(retryAfterSeconds)])
+    }
+}

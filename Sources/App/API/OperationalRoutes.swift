@@ -1,0 +1,56 @@
+import Foundation
+import HTTP
+import Postgres
+import Security
+
+/// Liveness, readiness and the public keys: what load balancers, orchestrators and token verifiers call.
+enum OperationalRoutes {
+    static func register(in table: inout RouteTable, context: APIContext, keys: JWTKeySet) throws(RouterError) {
+        try table.add(
+            .GET, "/healthz",
+            Route(operationID: "health", summary: "Liveness: the process answers", access: .public) { _ in
+                HTTPResponse(status: .ok, headers: ["Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"], body: Array("ok".utf8))
+            })
+        try table.add(
+            .GET, "/readyz",
+            Route(
+                operationID: "readiness", summary: "Readiness: database reachable, migrations applied, projections caught up",
+                access: .public
+            ) { _ in
+                try await readiness(context)
+            })
+        let jwks = Array(keys.jwksJSON().utf8)
+        try table.add(
+            .GET, "/.well-known/jwks.json",
+            Route(operationID: "jwks", summary: "The public keys that verify access tokens", access: .public) { _ in
+                HTTPResponse(status: .ok, headers: ["Content-Type": "application/jwk-set+json", "Cache-Control": "public, max-age=300"], body: jwks)
+            })
+    }
+
+    struct Readiness: Encodable {
+        let database: Bool
+        let projectionsCaughtUp: Bool
+        let logPosition: Int64?
+        let projectionPosition: Int64?
+
+        enum CodingKeys: String, CodingKey {
+            case database, projectionsCaughtUp = "projections_caught_up", logPosition = "log_position"
+            case projectionPosition = "projection_position"
+        }
+    }
+
+    static func readiness(_ context: APIContext) async throws -> HTTPResponse {
+        let positions = try? await context.pool.withConnection { connection in
+            let head = try connection.query("SELECT position FROM event_log_head").first?.decode(Int64.self, column: 0) ?? 0
+            let projection = try connection.query("SELECT position FROM projection_checkpoints WHERE projection = 'employees'")
+                .first?.decode(Int64.self, column: 0) ?? 0
+            return (head, projection)
+        }
+        let ready = positions.map { $0.0 == $0.1 } ?? false
+        let body = Readiness(
+            database: positions != nil, projectionsCaughtUp: ready, logPosition: positions?.0, projectionPosition: positions?.1)
+        var headers: HTTPHeaders = ["Cache-Control": "no-store"]
+        if !ready { headers.set("Retry-After", String(ErrorMapping.retryAfterSeconds)) }
+        return try JSONResponse.make(body, status: ready ? .ok : .serviceUnavailable, headers: headers)
+    }
+}

@@ -1,0 +1,118 @@
+import Employees
+import EventStore
+import Foundation
+import Postgres
+
+/// An employee as the API shows it: never a password hash.
+struct EmployeeRecord: Encodable, Sendable, Equatable {
+    let empNo: Int
+    let firstName: String
+    let lastName: String
+    let birthDate: String
+    let gender: String
+    let hireDate: String
+    let email: String
+    let disabled: Bool
+    /// The stream version: the record's `ETag`.
+    let version: Int
+    let createdAt: Date
+    let updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case empNo = "emp_no", firstName = "first_name", lastName = "last_name", birthDate = "birth_date", gender
+        case hireDate = "hire_date", email, disabled, version, createdAt = "created_at", updatedAt = "updated_at"
+    }
+}
+
+/// One page of a search, with the cursor for the next page (keyset pagination on `emp_no`).
+struct EmployeePage: Encodable, Sendable {
+    let items: [EmployeeRecord]
+    let nextAfter: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case items, nextAfter = "next_after"
+    }
+
+    /// `next_after` is written as `null` on the last page, so clients can tell "no more" from "not supported".
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(items, forKey: .items)
+        try container.encode(nextAfter, forKey: .nextAfter)
+    }
+}
+
+/// The read side: one query on a projection per read. Only the explicit as-of read folds events.
+struct EmployeeQueries: Sendable {
+    let pool: PostgresPool
+
+    static let columns = """
+        emp_no, first_name, last_name, birth_date::text, gender, hire_date::text, email, disabled, version, created_at,
+        updated_at
+        """
+
+    func employee(_ empNo: Int) async throws -> EmployeeRecord? {
+        try await pool.withConnection { connection in
+            try connection.query("SELECT \(unsafeSQL: Self.columns) FROM employees WHERE emp_no = \(empNo)").first
+                .map(Self.record)
+        }
+    }
+
+    /// Current scopes granted to the employee (as granted: implication is applied when checking).
+    func scopes(of empNo: Int) async throws -> [String] {
+        try await pool.withConnection { connection in
+            try connection.query("SELECT scope FROM employee_scopes WHERE emp_no = \(empNo) ORDER BY scope").map {
+                try $0.decode(String.self, column: 0)
+            }
+        }
+    }
+
+    /// Case-insensitive partial matches on last and first name. A pattern containing `%` is used as the original
+    /// system's LIKE pattern; otherwise it matches as a substring. `_` and `\` always match literally.
+    func search(lastName: String?, firstName: String?, limit: Int, after: Int) async throws -> EmployeePage {
+        let last = lastName.map(Self.likePattern) ?? "%"
+        let first = firstName.map(Self.likePattern) ?? "%"
+        let rows = try await pool.withConnection { connection in
+            try connection.query(
+                """
+                SELECT \(unsafeSQL: Self.columns) FROM employees
+                WHERE last_name ILIKE \(last) AND first_name ILIKE \(first) AND emp_no > \(after)
+                ORDER BY emp_no LIMIT \(limit + 1)
+                """
+            ).map(Self.record)
+        }
+        let items = Array(rows.prefix(limit))
+        return EmployeePage(items: items, nextAfter: rows.count > limit ? items.last?.empNo : nil)
+    }
+
+    static func likePattern(_ text: String) -> String {
+        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "_", with: "\\_")
+        return escaped.contains("%") ? escaped : "%" + escaped + "%"
+    }
+
+    static func record(_ row: PostgresRow) throws -> EmployeeRecord {
+        EmployeeRecord(
+            empNo: try row.decode(Int.self, column: 0), firstName: try row.decode(String.self, column: 1),
+            lastName: try row.decode(String.self, column: 2), birthDate: try row.decode(String.self, column: 3),
+            gender: try row.decode(String.self, column: 4), hireDate: try row.decode(String.self, column: 5),
+            email: try row.decode(String.self, column: 6), disabled: try row.decode(Bool.self, column: 7),
+            version: try row.decode(Int.self, column: 8), createdAt: try row.decode(Date.self, column: 9),
+            updatedAt: try row.decode(Date.self, column: 10))
+    }
+
+    /// The record as it stood at `instant`, folded from the stream's events recorded up to then (nil if it did not
+    /// exist yet).
+    func employee(_ empNo: Int, asOf instant: Date) async throws -> EmployeeRecord? {
+        guard let number = EmployeeNumber(empNo) else { return nil }
+        let events = try await EventReader(pool: pool).stream(EmployeeEventCodec.streamID(number))
+        let cutoff = Int64((instant.timeIntervalSince1970 * 1_000_000).rounded(.down))
+        let past = events.filter { $0.recordedAtMicroseconds <= cutoff }
+        guard let first = past.first, let last = past.last else { return nil }
+        let state = EmployeeState(replaying: try past.map(EmployeeEventCodec.domainEvent))
+        guard let employee = state.employee else { return nil }
+        return EmployeeRecord(
+            empNo: empNo, firstName: employee.firstName.value, lastName: employee.lastName.value,
+            birthDate: employee.birthDate.iso, gender: employee.gender.rawValue, hireDate: employee.hireDate.iso,
+            email: employee.email.value, disabled: employee.isDisabled, version: last.streamVersion,
+            createdAt: first.recordedAt, updatedAt: last.recordedAt)
+    }
+}
