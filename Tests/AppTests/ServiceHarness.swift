@@ -14,9 +14,10 @@ struct ServiceHarness {
     let client: HTTPTestClient
     let database: PostgresConfiguration
 
-    static func start() async throws -> ServiceHarness {
-        let cluster = try TestCluster.shared()
-        let database = try TestCluster.makeDatabase(prefix: "api")
+    /// A service on the shared test cluster, or on `cluster` (for tests that stop and start PostgreSQL).
+    static func start(cluster: EmbeddedPostgres? = nil) async throws -> ServiceHarness {
+        let cluster = try cluster ?? TestCluster.shared()
+        let database = try cluster.createDatabase("api_\(UInt32.random(in: 0...UInt32.max))")
         let url = "host=\(cluster.socketDirectory) port=\(cluster.settings.port) user=postgres dbname=\(database.database)"
         let dataDirectory = try TestCluster.makeTemporaryFolder()
         let service = try await EmployeeService.start(

@@ -19,18 +19,25 @@ final class PrincipalFeed: Sendable {
     private let progress: Progress
     private let follower: Task<Void, Never>
 
-    private init(table: PrincipalTable, startPosition: Int64, pages: AsyncThrowingStream<[RecordedEvent], any Error>) {
+    private init(table: PrincipalTable, startPosition: Int64, follower: EventFollower) {
         self.table = table
         let progress = Progress(startPosition)
         self.progress = progress
-        follower = Task {
-            do {
-                for try await page in pages {
-                    for event in page { Self.apply(event, to: table) }
-                    if let last = page.last { progress.position.store(last.position, ordering: .releasing) }
+        self.follower = Task {
+            var delay = Duration.milliseconds(100)
+            while !Task.isCancelled {
+                do {
+                    let after = progress.position.load(ordering: .acquiring)
+                    for try await page in follower.pages(after: after) {
+                        for event in page { Self.apply(event, to: table) }
+                        if let last = page.last { progress.position.store(last.position, ordering: .releasing) }
+                        delay = .milliseconds(100)
+                    }
+                } catch {
+                    // The database is unreachable: keep the table as it is and resume from our position later.
+                    try? await Task.sleep(for: delay)
+                    delay = min(delay * 2, .seconds(2))
                 }
-            } catch {
-                StandardError.write("principal feed stopped: \(type(of: error))")
             }
         }
     }
@@ -46,8 +53,7 @@ final class PrincipalFeed: Sendable {
                 return try loadSnapshot(into: table, on: connection)
             }
         }
-        let pages = EventFollower(pool: pool, watcher: watcher).pages(after: position)
-        return PrincipalFeed(table: table, startPosition: position, pages: pages)
+        return PrincipalFeed(table: table, startPosition: position, follower: EventFollower(pool: pool, watcher: watcher))
     }
 
     func stop() {
