@@ -44,7 +44,8 @@ public final class EmployeeService: Sendable {
         let keys = try loadKeys(configuration, environment: environment)
         let database = try DatabaseRuntime.open(configuration, log: log)
         let pool = PostgresPool(configuration: database.application, maximumConnections: 16, acquireTimeout: .seconds(5))
-        let appender = BatchingAppender(pool: pool, projections: [EmployeeProjection()])
+        let batchSize = environment["EMPLOYEES_APPEND_BATCH_SIZE"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 512
+        let appender = BatchingAppender(pool: pool, projections: [EmployeeProjection()], maximumBatchSize: batchSize)
         let watcher = LogWatcher(configuration: database.application)
         let feed = try await PrincipalFeed.start(pool: pool, watcher: watcher)
         let revoked = RevokedTokenIDs()
