@@ -159,7 +159,8 @@ final class CompatibilityRoutesTests: XCTestCase {
         let issuedAnHourAgo = AccessTokenIssuer(
             keys: harness.service.keys, issuer: EmployeeService.issuer, audience: EmployeeService.audience,
             lifetime: .seconds(60), now: { Date().addingTimeInterval(-3600) })
-        let expired = try issuedAnHourAgo.issue(empNo: Int64(Self.beHai), clientID: "tests", scopes: [.userRead, .userWrite]).token
+        let expired = try issuedAnHourAgo.issue(empNo: Int64(Self.beHai), clientID: "tests", scopes: [.userRead, .userWrite])
+            .token
         for path in ["/admin/me", "/api/me", "/emp/own-get-update/\(Self.beHai)"] {
             let response = try await client.json("GET", path, token: expired)
             bodies.append(response.text)
@@ -210,13 +211,15 @@ final class CompatibilityRoutesTests: XCTestCase {
         XCTAssertEqual(records(admin).count, 1)
         XCTAssertEqual(records(admin).first?["email"] as? String, "behai_nguyen@hotmail.com")
         XCTAssertEqual(records(admin).first?["birth_date"] as? String, "09/12/1978")
-        assertEnvelope(try await get("/emp/admin-get-update/\(Self.beHai)", as: Self.kyoichi), 200, "Data has been retrieved successfully.")
+        assertEnvelope(
+            try await get("/emp/admin-get-update/\(Self.beHai)", as: Self.kyoichi), 200, "Data has been retrieved successfully.")
         assertEnvelope(try await get("/emp/admin-get-update/\(Self.kyoichi)", as: Self.beHai), 403, "Not enough permissions")
 
         let own = try await get("/emp/own-get-update/\(Self.beHai)", as: Self.beHai)
         assertEnvelope(own, 200, "Data has been retrieved successfully.")
         XCTAssertEqual(records(own).first?["first_name"] as? String, "Be Hai")
-        assertEnvelope(try await get("/emp/own-get-update/\(Self.kyoichi)", as: Self.kyoichi), 200, "Data has been retrieved successfully.")
+        assertEnvelope(
+            try await get("/emp/own-get-update/\(Self.kyoichi)", as: Self.kyoichi), 200, "Data has been retrieved successfully.")
         for admin in [Self.kyoichi, Self.mary] {
             let refused = try await get("/emp/own-get-update/\(Self.beHai)", as: admin)
             assertEnvelope(refused, 403, "Not enough permissions")
@@ -260,13 +263,16 @@ final class CompatibilityRoutesTests: XCTestCase {
         XCTAssertEqual(records(read).first?["birth_date"] as? String, "25/12/1971")
         XCTAssertEqual(records(read).first?["hire_date"] as? String, "17/09/1995", "leading zeros, as the original")
         let hash = try await harness.service.context.pool.withConnection { connection in
-            try connection.query("SELECT password_hash FROM credentials WHERE emp_no = \(empNo)").first?.decode(String.self, column: 0)
+            try connection.query("SELECT password_hash FROM credentials WHERE emp_no = \(empNo)").first?.decode(
+                String.self, column: 0)
         }
         XCTAssertTrue(PasswordHasher().verify("violet tramway nineteen lanterns", against: try XCTUnwrap(hash)))
 
         let updated = try await post(
             "/emp/admin-save", as: Self.kyoichi,
-            replacing(newEmployee, ["empNo": "\(empNo)", "gender": "F", "hireDate": "11/8/2005", "email": "x@example.com", "password": "x"]))
+            replacing(
+                newEmployee,
+                ["empNo": "\(empNo)", "gender": "F", "hireDate": "11/8/2005", "email": "x@example.com", "password": "x"]))
         assertEnvelope(updated, 200, "Data has been saved successfully.")
         let updatedData = try XCTUnwrap(updated.json["data"] as? [String: Any])
         XCTAssertEqual((updatedData["employees_new_list"] as? [Any])?.count, 0)
@@ -279,7 +285,8 @@ final class CompatibilityRoutesTests: XCTestCase {
         XCTAssertEqual(reread?["hire_date"] as? String, "11/08/2005")
         XCTAssertEqual(reread?["email"] as? String, "behai_nguyen_1@hotmail.com", "email is not updated")
 
-        let readOnlyAdmin = try await post("/emp/admin-save", as: Self.weijing, replacing(newEmployee, ["empNo": "\(Self.nidapan)"]))
+        let readOnlyAdmin = try await post(
+            "/emp/admin-save", as: Self.weijing, replacing(newEmployee, ["empNo": "\(Self.nidapan)"]))
         assertEnvelope(readOnlyAdmin, 403, "Not enough permissions")
         let missing = try await post("/emp/admin-save", as: Self.mary, replacing(newEmployee, ["empNo": "999999"]))
         assertEnvelope(missing, 404, "No data for the selection criteria.")
@@ -302,7 +309,10 @@ final class CompatibilityRoutesTests: XCTestCase {
         assertEnvelope(other, 403, "Not enough permissions")
         let readOnly = try await post(
             "/emp/user-save", as: Self.nidapan,
-            [("empNo", "262556"), ("birthDate", "03/04/1953"), ("firstName", "Nidapan"), ("lastName", "Samarati"), ("gender", "M"), ("hireDate", "25/10/1997")])
+            [
+                ("empNo", "262556"), ("birthDate", "03/04/1953"), ("firstName", "Nidapan"), ("lastName", "Samarati"),
+                ("gender", "M"), ("hireDate", "25/10/1997"),
+            ])
         assertEnvelope(readOnly, 403, "Not enough permissions")
         let after = try await log("SELECT position FROM event_log_head")
         XCTAssertEqual(before, after, "refused saves append nothing")
@@ -352,10 +362,12 @@ final class CompatibilityRoutesTests: XCTestCase {
             XCTAssertEqual(Set(fieldErrors(response).keys), [field], "\(name)=\(value)")
         }
 
-        let updateMissingFields = try await post("/emp/user-save", as: Self.beHai, beHaiUpdate.filter { $0.0 != "gender" && $0.0 != "lastName" })
+        let updateMissingFields = try await post(
+            "/emp/user-save", as: Self.beHai, beHaiUpdate.filter { $0.0 != "gender" && $0.0 != "lastName" })
         assertEnvelope(updateMissingFields, 422, "One or more fields are invalid")
         XCTAssertEqual(Set(fieldErrors(updateMissingFields).keys), ["gender", "last_name"])
-        let updateHiredBeforeBorn = try await post("/emp/user-save", as: Self.beHai, replacing(beHaiUpdate, ["hireDate": "1/1/1970"]))
+        let updateHiredBeforeBorn = try await post(
+            "/emp/user-save", as: Self.beHai, replacing(beHaiUpdate, ["hireDate": "1/1/1970"]))
         XCTAssertEqual(Set(fieldErrors(updateHiredBeforeBorn).keys), ["hire_date"])
 
         let json = try await client.json("POST", "/emp/user-save", token: try token(Self.beHai), body: ["empNo": "500222"])

@@ -25,7 +25,8 @@ final class DemoSeedTests: XCTestCase {
     }
 
     func testSeedDemoTakesTheDatabaseOptionsAndASamplePath() throws {
-        guard case .run(let invocation) = try Subcommands.parser.parse(["seed-demo", "--sample", "/tmp/x.csv"], environment: [:]) else {
+        guard case .run(let invocation) = try Subcommands.parser.parse(["seed-demo", "--sample", "/tmp/x.csv"], environment: [:])
+        else {
             return XCTFail("seed-demo is not runnable")
         }
         XCTAssertEqual(invocation.value("sample"), "/tmp/x.csv")

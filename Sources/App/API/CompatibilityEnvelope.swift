@@ -35,7 +35,8 @@ enum CompatibilityText {
 /// Builds envelope responses: successes from the handlers, failures from RFC 9457 problems.
 enum CompatibilityResponse {
     static func success(text: String, data: some Encodable, headers: HTTPHeaders = [:]) throws -> HTTPResponse {
-        try JSONResponse.make(CompatibilityEnvelope(status: .init(code: HTTPStatus.ok.code, text: text), data: data), headers: headers)
+        try JSONResponse.make(
+            CompatibilityEnvelope(status: .init(code: HTTPStatus.ok.code, text: text), data: data), headers: headers)
     }
 
     /// One invalid field as the original reported it: `{"id": "hire_date", "label": "Hire Date", "errors": […]}`.
@@ -65,7 +66,8 @@ enum CompatibilityResponse {
             if messages[field] == nil { order.append(field) }
             messages[field, default: []].append(message)
         }
-        let data = order.isEmpty
+        let data =
+            order.isEmpty
             ? nil
             : ErrorList(errors: order.map { FieldErrors(id: $0, label: labels[$0] ?? $0, errors: messages[$0] ?? []) })
         var headers = response.headers

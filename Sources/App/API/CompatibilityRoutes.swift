@@ -22,7 +22,10 @@ enum CompatibilityRoutes {
         for (pattern, operationID) in [(adminMe, "compatAdminMe"), (apiMe, "compatApiMe")] {
             try table.add(
                 .GET, pattern,
-                Route(operationID: operationID, summary: "The caller's own record and scopes (original system)", access: .scopes([.userRead])) {
+                Route(
+                    operationID: operationID, summary: "The caller's own record and scopes (original system)",
+                    access: .scopes([.userRead])
+                ) {
                     try await me($0, context)
                 })
         }
@@ -38,7 +41,10 @@ enum CompatibilityRoutes {
         }
         try table.add(
             .GET, adminGetUpdate,
-            Route(operationID: "compatAdminGetUpdate", summary: "Read any employee for editing (original system)", access: .scopes([.adminRead])) {
+            Route(
+                operationID: "compatAdminGetUpdate", summary: "Read any employee for editing (original system)",
+                access: .scopes([.adminRead])
+            ) {
                 try await employeeForUpdate($0, context)
             })
         try table.add(
@@ -51,12 +57,18 @@ enum CompatibilityRoutes {
             })
         try table.add(
             .POST, adminSave,
-            Route(operationID: "compatAdminSave", summary: "Create or update any employee from a form (original system)", access: .scopes([.adminWrite])) {
+            Route(
+                operationID: "compatAdminSave", summary: "Create or update any employee from a form (original system)",
+                access: .scopes([.adminWrite])
+            ) {
                 try await saveAsAdmin($0, context)
             })
         try table.add(
             .POST, userSave,
-            Route(operationID: "compatUserSave", summary: "Update one's own record from a form (original system)", access: .scopes([.userWrite])) {
+            Route(
+                operationID: "compatUserSave", summary: "Update one's own record from a form (original system)",
+                access: .scopes([.userWrite])
+            ) {
                 try await saveOwn($0, context)
             })
     }
@@ -103,7 +115,8 @@ enum CompatibilityRoutes {
         guard errors.isEmpty else {
             throw HTTPError(.badRequest, detail: "The search patterns are invalid", fieldErrors: errors)
         }
-        let page = try await context.queries.search(lastName: lastName, firstName: firstName, limit: maximumSearchResults, after: 0)
+        let page = try await context.queries.search(
+            lastName: lastName, firstName: firstName, limit: maximumSearchResults, after: 0)
         return try CompatibilityResponse.success(
             text: page.items.isEmpty ? CompatibilityText.noData : CompatibilityText.retrieved,
             data: page.items.map(CompatibilityEmployee.init))
@@ -185,7 +198,9 @@ enum CompatibilityRoutes {
     }
 
     /// The original's form sends every personal field on an update; a missing one is an error, not "unchanged".
-    static func update(_ empNo: EmployeeNumber, _ form: FormBody, _ actor: Actor, _ context: APIContext) async throws -> HTTPResponse {
+    static func update(
+        _ empNo: EmployeeNumber, _ form: FormBody, _ actor: Actor, _ context: APIContext
+    ) async throws -> HTTPResponse {
         let submitted: [(field: EmployeeField, value: String?)] = [
             (.firstName, form["firstName"]), (.lastName, form["lastName"]), (.birthDate, form["birthDate"]),
             (.gender, form["gender"]), (.hireDate, form["hireDate"]),
@@ -231,7 +246,12 @@ struct CompatibilityEmployee: Encodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case empNo = "emp_no", email, birthDate = "birth_date", firstName = "first_name", lastName = "last_name", gender
+        case empNo = "emp_no"
+        case email
+        case birthDate = "birth_date"
+        case firstName = "first_name"
+        case lastName = "last_name"
+        case gender
         case hireDate = "hire_date"
     }
 }
@@ -279,7 +299,12 @@ struct SavedEmployee: Encodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case empNo = "emp_no", email, birthDate = "birth_date", firstName = "first_name", lastName = "last_name", gender
+        case empNo = "emp_no"
+        case email
+        case birthDate = "birth_date"
+        case firstName = "first_name"
+        case lastName = "last_name"
+        case gender
         case hireDate = "hire_date"
     }
 }
@@ -290,6 +315,7 @@ struct SaveResult: Encodable, Sendable {
     let updated: [SavedEmployee]
 
     enum CodingKeys: String, CodingKey {
-        case created = "employees_new_list", updated = "employees_updated_list"
+        case created = "employees_new_list"
+        case updated = "employees_updated_list"
     }
 }

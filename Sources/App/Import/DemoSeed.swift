@@ -46,16 +46,20 @@ struct DemoSeed {
     /// available here). 500222 is the seed's own hand-made row.
     static let users: [DemoUser] = [
         DemoUser(
-            empNo: 10005, fields: fields("Kyoichi", "Maliniak", "1955-01-21", "M", "1989-09-12", "kyoichi.maliniak.10005@gmail.com"),
+            empNo: 10005,
+            fields: fields("Kyoichi", "Maliniak", "1955-01-21", "M", "1989-09-12", "kyoichi.maliniak.10005@gmail.com"),
             scopes: [.adminRead, .adminWrite], passwordHash: sampleHash),
         DemoUser(
-            empNo: 67000, fields: fields("Weijing", "Showalter", "1960-06-15", "F", "1990-03-01", "weijing.showalter.67000@gmail.com"),
+            empNo: 67000,
+            fields: fields("Weijing", "Showalter", "1960-06-15", "F", "1990-03-01", "weijing.showalter.67000@gmail.com"),
             scopes: [.adminRead], passwordHash: sampleHash),
         DemoUser(
-            empNo: 10045, fields: fields("Moss", "Shanbhogue", "1957-08-14", "M", "1989-09-02", "moss.shanbhogue.10045@gmail.com"),
+            empNo: 10045,
+            fields: fields("Moss", "Shanbhogue", "1957-08-14", "M", "1989-09-02", "moss.shanbhogue.10045@gmail.com"),
             scopes: [], passwordHash: sampleHash),
         DemoUser(
-            empNo: 262556, fields: fields("Nidapan", "Samarati", "1953-04-03", "M", "1997-10-25", "nidapan.samarati.262556@gmail.com"),
+            empNo: 262556,
+            fields: fields("Nidapan", "Samarati", "1953-04-03", "M", "1997-10-25", "nidapan.samarati.262556@gmail.com"),
             scopes: [.userRead], passwordHash: sampleHash),
         DemoUser(
             empNo: 500222, fields: fields("Be Hai", "Nguyen", "1978-12-09", "M", "2022-10-08", "behai_nguyen@hotmail.com"),
@@ -97,7 +101,10 @@ struct DemoSeed {
         let started = ContinuousClock.now
         let numbers = sample.map { Int32($0.empNo.value) }
         let existing = try await pool.withConnection { connection in
-            Set(try connection.query("SELECT emp_no FROM employees WHERE emp_no = ANY(\(numbers))").map { try $0.decode(Int.self, column: 0) })
+            Set(
+                try connection.query("SELECT emp_no FROM employees WHERE emp_no = ANY(\(numbers))").map {
+                    try $0.decode(Int.self, column: 0)
+                })
         }
         var report = Report(alreadyPresent: existing.count)
         let missing = sample.filter { !existing.contains($0.empNo.value) }
