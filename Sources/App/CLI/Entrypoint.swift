@@ -63,6 +63,14 @@ public enum Entrypoint {
                 print("rebuilt projections from \(events) events in \(String(format: "%.2f", seconds)) s")
                 return 0
             }
+        case "seed-demo":
+            return try await withServices(configuration) { services in
+                let path = try DemoSeed.locateSample(explicit: invocation.value("sample"))
+                let sample = try EmployeeCSVReader.readAll(path: path, today: utcToday())
+                let seed = DemoSeed(pool: services.pool, appender: services.appender, today: utcToday)
+                print(try await seed.run(sample: sample).text)
+                return 0
+            }
         default:
             throw UsageError("'\(invocation.subcommand)' is not available in this build")
         }

@@ -13,6 +13,9 @@ public enum Subcommands {
         "port", environment: "PORT", kind: .value(placeholder: "NUMBER"), default: "8080", help: "TCP port to listen on")
 
     static let database = [dataDirectory, databaseURL]
+    static let sample = OptionSpec(
+        "sample", kind: .value(placeholder: "PATH"),
+        help: "the sample CSV (default: ../shared/data/employees.csv from the working directory or the executable's folders)")
 
     public static let all: [SubcommandSpec] = [
         SubcommandSpec(name: "serve", summary: "migrate the database, then serve the HTTP API", options: database + [host, port]),
@@ -24,6 +27,9 @@ public enum Subcommands {
         SubcommandSpec(
             name: "rebuild-projections", summary: "replay the whole log into fresh read models and swap them in atomically",
             options: database),
+        SubcommandSpec(
+            name: "seed-demo", summary: "import the sample employees (once) and ensure the original system's demo users",
+            options: database + [sample]),
     ]
 
     public static let parser = CommandLineParser(subcommands: all)

@@ -63,6 +63,7 @@ public final class EmployeeService: Sendable {
             router: routes.build(),
             middleware: [
                 RequestIDMiddleware(), AccessLogMiddleware(logger: StandardErrorLogger()),
+                CompatibilityEnvelopeMiddleware(),
                 AuthenticationMiddleware(verifier: verifier, principals: feed.table, revokedTokens: revoked, securityLog: context.securityLog),
             ],
             handler: APIRoutes.respond)
@@ -116,6 +117,7 @@ enum APIRoutes {
         var table = RouteTable()
         try OperationalRoutes.register(in: &table, context: context, keys: keys)
         try EmployeeRoutes.register(in: &table, context: context)
+        try CompatibilityRoutes.register(in: &table, context: context)
         return table
     }
 }
