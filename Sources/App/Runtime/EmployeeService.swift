@@ -63,6 +63,7 @@ public final class EmployeeService: Sendable {
             middleware: [
                 RequestIDMiddleware(), AccessLogMiddleware(logger: StandardErrorLogger()),
                 AuthenticationMiddleware(verifier: verifier, principals: feed.table, revokedTokens: revoked, securityLog: context.securityLog),
+                IdempotencyMiddleware(store: IdempotencyStore(pool: pool)),
             ],
             handler: APIRoutes.respond)
         var serverConfiguration = HTTPServer.Configuration(host: configuration.host, port: configuration.port)
@@ -115,6 +116,7 @@ enum APIRoutes {
         var table = RouteTable()
         try OperationalRoutes.register(in: &table, context: context, keys: keys)
         try EmployeeRoutes.register(in: &table, context: context)
+        try AccountRoutes.register(in: &table, context: context)
         return table
     }
 }
