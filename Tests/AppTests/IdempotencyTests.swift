@@ -107,6 +107,10 @@ final class IdempotencyTests: XCTestCase {
             XCTAssertEqual(response.status, 409, response.text)
             XCTAssertEqual(response.header("Retry-After"), "1")
         }
+        let settled = try await client.send("POST", "/employees", headers: headers, body: body)
+        XCTAssertEqual(settled.status, 201, "once the first has finished, a retry gets its response")
+        XCTAssertEqual(settled.body, successes.first?.body)
+        XCTAssertEqual(settled.header("Idempotent-Replayed"), "true")
     }
 
     func testMalformedKeysAreRefusedAndFailuresReleaseTheKey() async throws {

@@ -96,7 +96,7 @@ enum AccountRoutes {
                 HTTPFieldError(field: "role", message: message), HTTPFieldError(field: "scope", message: message),
             ])
         }
-        try requireHeld(granted, request, context)
+        try requireHeld(granted, operation: "grantScopes", request, context)
         let outcome = try await context.commands.execute(
             .grantScopes(granted.scopes.map(\.rawValue)), on: number, by: request.actor())
         publish(outcome, to: context.principals)
@@ -109,7 +109,7 @@ enum AccountRoutes {
         guard let name = request.http.pathParameters.string("scope"), let scope = Scope(rawValue: name) else {
             throw AccountError.unknownScope
         }
-        try requireHeld([scope], request, context)
+        try requireHeld([scope], operation: "revokeScope", request, context)
         let outcome = try await context.commands.execute(.revokeScope(scope.rawValue), on: number, by: request.actor())
         publish(outcome, to: context.principals)
         return try scopesResponse(outcome)
@@ -166,7 +166,7 @@ enum AccountRoutes {
         let account = "employee:\(number.value)"
         let address = request.http.remoteAddress
         if case .refused(let seconds) = throttle.check(username: account, address: address) {
-            context.securityLog.record(entry(kind: "password_change_throttled", account: account, request))
+            context.securityLog.record(entry(kind: "password_change_throttled", reason: "too_many_failures", account: account, request))
             throw AccountError.tooManyAttempts(retryAfterSeconds: seconds)
         }
         let stored = try await context.pool.withConnection { connection in
@@ -182,27 +182,27 @@ enum AccountRoutes {
         }
         guard matches else {
             throttle.recordFailure(username: account, address: address)
-            context.securityLog.record(entry(kind: "password_change_failed", account: account, request))
+            context.securityLog.record(entry(kind: "password_change_failed", reason: "bad_current_password", account: account, request))
             throw AccountError.wrongCurrentPassword
         }
         throttle.recordSuccess(username: account, address: address)
     }
 
-    private static func entry(kind: String, account: String, _ request: APIRequest) -> SecurityLog.Entry {
+    private static func entry(kind: String, reason: String, account: String, _ request: APIRequest) -> SecurityLog.Entry {
         SecurityLog.Entry(
             kind: kind, principal: request.principal?.subject, attemptedUsername: account,
-            clientAddress: request.http.remoteAddress, reason: "bad_current_password", requestID: request.http.requestID,
+            clientAddress: request.http.remoteAddress, reason: reason, requestID: request.http.requestID,
             recordedAt: Date())
     }
 
     /// A holder of `scope:grant` may hand out or take away only what its own token may do (implication applied),
     /// so it cannot mint `super:*` for itself or strip it from the bootstrap account.
-    private static func requireHeld(_ scopes: ScopeSet, _ request: APIRequest, _ context: APIContext) throws {
+    private static func requireHeld(_ scopes: ScopeSet, operation: String, _ request: APIRequest, _ context: APIContext) throws {
         let caller = try request.caller
         let missing = ScopeSet(scopes.scopes.filter { !caller.scopes.satisfies($0) })
         guard missing.isEmpty else {
             context.securityLog.record(
-                .denied(principal: caller.subject, route: "scopes", reason: "beyond_own_scopes", request: request.http))
+                .denied(principal: caller.subject, route: operation, reason: "beyond_own_scopes", request: request.http))
             throw AccountError.beyondOwnScopes(missing: missing)
         }
     }

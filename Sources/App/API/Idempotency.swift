@@ -36,8 +36,13 @@ struct IdempotencyMiddleware: HTTPMiddleware {
         else {
             return try await next(request, context)
         }
-        let fingerprint = Self.fingerprint(of: request)
-        switch try await store.claim(principal: principal.subject, key: key, fingerprint: fingerprint) {
+        let outcome: IdempotencyStore.Outcome
+        do {
+            outcome = try await store.claim(principal: principal.subject, key: key, fingerprint: Self.fingerprint(of: request))
+        } catch {
+            throw ErrorMapping.httpError(for: error)
+        }
+        switch outcome {
         case .claimed(let claim):
             let response: HTTPResponse
             do {
@@ -241,10 +246,11 @@ final class IdempotencyStore: Sendable {
     }
 
     /// Records how the claimed request ended. A storable 2xx is kept for replay. Otherwise the log decides: if the
-    /// request appended events, a 303 to the resource is kept and returned (it replaces the failure the handler
-    /// answered); if not, the key is released. Storage failures are logged, never answered: the command's outcome
-    /// stands, and a later retry settles the record from the log.
+    /// request appended events, a 303 to the resource is kept for retries (and returned in place of a failure the
+    /// handler answered after its commit); if not, the key is released. Storage failures are logged, never
+    /// answered: the command's outcome stands, and a later retry settles the record from the log.
     func settle(_ claim: Claim, response: HTTPResponse?) async -> HTTPResponse? {
+        let succeeded = response.map { (200...299).contains($0.status.code) } ?? false
         do {
             return try await pool.withConnection { connection in
                 if let response, let stored = StoredResponse(storing: response) {
@@ -253,7 +259,7 @@ final class IdempotencyStore: Sendable {
                 }
                 if let applied = try Self.appliedResponse(claim, on: connection) {
                     try Self.complete(claim, with: applied, on: connection)
-                    return applied.response
+                    return succeeded ? nil : applied.response
                 }
                 try connection.execute(
                     """
