@@ -145,7 +145,7 @@ extension SHA256 {
 }
 
 /// A response kept for replay: status, the headers a client needs again, and the body.
-struct StoredResponse: Sendable, Equatable {
+struct StoredResponse: Sendable {
     static let keptHeaders = ["Content-Type", "Location", "ETag"]
 
     let status: Int
@@ -173,10 +173,6 @@ struct StoredResponse: Sendable, Equatable {
         let reason = HTTPStatus.reasonPhrases[status] ?? ""
         return HTTPResponse(
             status: HTTPStatus(code: status, reasonPhrase: reason), headers: HTTPHeaders(headers), body: body)
-    }
-
-    static func == (lhs: StoredResponse, rhs: StoredResponse) -> Bool {
-        lhs.status == rhs.status && lhs.body == rhs.body && lhs.headers.elementsEqual(rhs.headers) { $0 == $1 }
     }
 }
 
@@ -215,11 +211,9 @@ final class IdempotencyStore: Sendable {
 
     let pool: PostgresPool
     private let claims = Atomic<Int>(0)
-    private let logFailure: @Sendable (String) -> Void
 
-    init(pool: PostgresPool, logFailure: @escaping @Sendable (String) -> Void = StandardError.write) {
+    init(pool: PostgresPool) {
         self.pool = pool
-        self.logFailure = logFailure
     }
 
     /// Claims `key` for this request, or says what the record holding it answers.
@@ -269,7 +263,7 @@ final class IdempotencyStore: Sendable {
                 return nil
             }
         } catch {
-            logFailure("idempotency record not settled: \(type(of: error))")
+            StandardError.write("idempotency record not settled: \(type(of: error))")
             return nil
         }
     }
