@@ -36,6 +36,11 @@ public func decide(_ state: EmployeeState, _ command: EmployeeCommand, today: Ca
         }
     case .grantScope(let scope):
         return try existing(state).scopes.contains(scope) ? [] : [.scopeGranted(ScopeGranted(scope: scope))]
+    case .grantScopes(let scopes):
+        var held = try existing(state).scopes
+        return scopes.compactMap { scope in
+            held.insert(scope).inserted ? .scopeGranted(ScopeGranted(scope: scope)) : nil
+        }
     case .revokeScope(let scope):
         return try existing(state).scopes.contains(scope) ? [.scopeRevoked(ScopeRevoked(scope: scope))] : []
     case .disable:

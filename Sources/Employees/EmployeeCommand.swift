@@ -8,6 +8,9 @@ public enum EmployeeCommand: Sendable, Hashable {
     case update(EmployeeChanges)
     /// Grants a scope by name (the security module validates names).
     case grantScope(String)
+    /// Grants several scopes in one decision (a role), so they are appended together or not at all. Names already
+    /// held, and repeats within the list, add nothing.
+    case grantScopes([String])
     /// Revokes a scope by name.
     case revokeScope(String)
     case disable

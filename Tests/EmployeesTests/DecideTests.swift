@@ -261,6 +261,17 @@ final class ScopeStatusAndPasswordTests: XCTestCase {
             when: .grantScope("employees:read"), then: [])
     }
 
+    func testGrantsSeveralScopesAtOnceSkippingHeldAndRepeatedOnes() {
+        assertDecides(
+            given: [.created(georgiCreated), .scopeGranted(ScopeGranted(scope: "user:read"))],
+            when: .grantScopes(["admin:write", "user:read", "scope:grant", "admin:write"]),
+            then: [.scopeGranted(ScopeGranted(scope: "admin:write")), .scopeGranted(ScopeGranted(scope: "scope:grant"))])
+        assertDecides(
+            given: [.created(georgiCreated), .scopeGranted(ScopeGranted(scope: "user:read"))],
+            when: .grantScopes(["user:read"]), then: [])
+        assertDecides(given: [.created(georgiCreated)], when: .grantScopes([]), then: [])
+    }
+
     func testRevokesOnlyAHeldScope() {
         assertDecides(given: [.created(georgiCreated)], when: .revokeScope("employees:read"), then: [])
         assertDecides(
@@ -301,8 +312,8 @@ final class ScopeStatusAndPasswordTests: XCTestCase {
 
     func testEveryCommandButCreateNeedsAnEmployee() {
         for command: EmployeeCommand in [
-            .update(EmployeeChanges(firstName: "A")), .grantScope("s"), .revokeScope("s"), .disable, .enable,
-            .setPassword,
+            .update(EmployeeChanges(firstName: "A")), .grantScope("s"), .grantScopes(["s"]), .revokeScope("s"),
+            .disable, .enable, .setPassword,
         ] {
             assertRejects(given: [], when: command, then: .notFound)
         }

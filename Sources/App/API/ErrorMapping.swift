@@ -19,6 +19,8 @@ enum ErrorMapping {
             return validation(error)
         case let error as RequestBodyError:
             return error.httpError
+        case let error as AccountError:
+            return httpError(for: error)
         case let error as PostgresError where error.kind != .server || error.isTransient:
             return unavailable()
         case let error as AppendError:
@@ -62,5 +64,24 @@ enum ErrorMapping {
         HTTPError(
             .serviceUnavailable, detail: "The database is unavailable; retry shortly",
             headers: ["Retry-After": String(retryAfterSeconds)])
+    }
+}
+
+extension ErrorMapping {
+    static func httpError(for error: AccountError) -> HTTPError {
+        switch error {
+        case .unknownScope:
+            return HTTPError(.notFound, detail: "No such scope")
+        case .beyondOwnScopes(let missing):
+            return AuthenticationMiddleware.insufficientScope(required: missing)
+        case .wrongCurrentPassword:
+            return HTTPError(
+                .forbidden, detail: "The current password is not correct",
+                fieldErrors: [HTTPFieldError(field: "current_password", message: "is not correct")])
+        case .tooManyAttempts(let retryAfterSeconds):
+            return HTTPError(
+                .tooManyRequests, detail: "Too many wrong passwords; wait before trying again",
+                headers: ["Retry-After": String(retryAfterSeconds)])
+        }
     }
 }

@@ -65,6 +65,7 @@ public final class EmployeeService: Sendable {
                 RequestIDMiddleware(), AccessLogMiddleware(logger: StandardErrorLogger()),
                 CompatibilityEnvelopeMiddleware(),
                 AuthenticationMiddleware(verifier: verifier, principals: feed.table, revokedTokens: revoked, securityLog: context.securityLog),
+                IdempotencyMiddleware(store: IdempotencyStore(pool: pool)),
             ],
             handler: APIRoutes.respond)
         var serverConfiguration = HTTPServer.Configuration(host: configuration.host, port: configuration.port)
@@ -118,6 +119,7 @@ enum APIRoutes {
         try OperationalRoutes.register(in: &table, context: context, keys: keys)
         try EmployeeRoutes.register(in: &table, context: context)
         try CompatibilityRoutes.register(in: &table, context: context)
+        try AccountRoutes.register(in: &table, context: context)
         return table
     }
 }

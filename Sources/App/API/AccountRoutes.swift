@@ -1,0 +1,242 @@
+import Employees
+import EventStore
+import Foundation
+import HTTP
+import Postgres
+import Security
+
+/// Why an account command was refused before reaching the domain. Mapped in `ErrorMapping`.
+enum AccountError: Error, Sendable {
+    /// A scope name in the path that the service does not know.
+    case unknownScope
+    /// Granting or revoking scopes the caller does not hold itself (no escalation through `scope:grant`).
+    case beyondOwnScopes(missing: ScopeSet)
+    case wrongCurrentPassword
+    /// Too many wrong current passwords for this account from this address (the login throttle's rule).
+    case tooManyAttempts(retryAfterSeconds: Int)
+}
+
+/// The account commands: scopes and roles, disable and enable, password changes. Each goes through
+/// `EmployeeCommandService` (decided by the domain, appended with the actor's metadata) and then updates the
+/// principal table at once, so the next request sees the change without waiting for the log follower.
+enum AccountRoutes {
+    static func register(in table: inout RouteTable, context: APIContext) throws(RouterError) {
+        let throttle = LoginThrottle()
+        try table.add(
+            .POST, "/employees/{emp_no:int}/scopes",
+            Route(
+                operationID: "grantScopes", summary: "Grant a scope, or every scope of a role, to an employee",
+                access: .scopes([.scopeGrant])
+            ) { request in
+                try await grant(request, context)
+            })
+        try table.add(
+            .DELETE, "/employees/{emp_no:int}/scopes/{scope}",
+            Route(operationID: "revokeScope", summary: "Revoke a scope from an employee", access: .scopes([.scopeGrant])) {
+                request in
+                try await revoke(request, context)
+            })
+        try table.add(
+            .POST, "/employees/{emp_no:int}/disable",
+            Route(operationID: "disableEmployee", summary: "Disable an employee's account", access: .scopes([.adminWrite])) {
+                request in
+                try await setStatus(.disable, request, context)
+            })
+        try table.add(
+            .POST, "/employees/{emp_no:int}/enable",
+            Route(operationID: "enableEmployee", summary: "Enable an employee's account", access: .scopes([.adminWrite])) {
+                request in
+                try await setStatus(.enable, request, context)
+            })
+        try table.add(
+            .PUT, "/employees/{emp_no:int}/password",
+            Route(
+                operationID: "changePassword", summary: "Set a new password (your own with the current one, or any as admin)",
+                access: .ownRecordOr(own: [.userWrite], any: [.adminWrite])
+            ) { request in
+                try await changePassword(request, context, throttle: throttle)
+            })
+    }
+
+    /// The employee's scopes after a grant or revoke.
+    struct Scopes: Encodable {
+        let empNo: Int
+        let scopes: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case empNo = "emp_no", scopes
+        }
+    }
+
+    /// `{"scope": "admin:read"}` or `{"role": "manager"}`. A role's scopes are granted in one append, so an
+    /// employee never holds half a role.
+    static func grant(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
+        let number = try employeeNumber(request)
+        let body = try JSONObjectBody(request.http)
+        try body.rejectUnknownFields(allowed: ["scope", "role"])
+        var errors: [HTTPFieldError] = []
+        let scopeName = body.string("scope", errors: &errors)
+        let roleName = body.string("role", errors: &errors)
+        guard errors.isEmpty else { throw RequestBodyError.invalidFields(errors) }
+        let granted: ScopeSet
+        switch (scopeName, roleName) {
+        case (let name?, nil):
+            guard let scope = Scope(rawValue: name) else {
+                throw RequestBodyError.invalidFields([HTTPFieldError(field: "scope", message: "is not a known scope")])
+            }
+            granted = [scope]
+        case (nil, let name?):
+            guard let role = Role(rawValue: name) else {
+                throw RequestBodyError.invalidFields([HTTPFieldError(field: "role", message: "is not a known role")])
+            }
+            granted = role.scopes
+        default:
+            let message = "exactly one of scope and role is required"
+            throw RequestBodyError.invalidFields([
+                HTTPFieldError(field: "role", message: message), HTTPFieldError(field: "scope", message: message),
+            ])
+        }
+        try requireHeld(granted, operation: "grantScopes", request, context)
+        let outcome = try await context.commands.execute(
+            .grantScopes(granted.scopes.map(\.rawValue)), on: number, by: request.actor())
+        publish(outcome, to: context.principals)
+        return try scopesResponse(outcome)
+    }
+
+    /// Revoking a scope the employee does not hold changes nothing and answers 200 with the current scopes.
+    static func revoke(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
+        let number = try employeeNumber(request)
+        guard let name = request.http.pathParameters.string("scope"), let scope = Scope(rawValue: name) else {
+            throw AccountError.unknownScope
+        }
+        try requireHeld([scope], operation: "revokeScope", request, context)
+        let outcome = try await context.commands.execute(.revokeScope(scope.rawValue), on: number, by: request.actor())
+        publish(outcome, to: context.principals)
+        return try scopesResponse(outcome)
+    }
+
+    /// Disable or enable; answers the employee's record. Repeating either is a no-op 200.
+    static func setStatus(_ command: EmployeeCommand, _ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
+        let number = try employeeNumber(request)
+        let outcome = try await context.commands.execute(command, on: number, by: request.actor())
+        publish(outcome, to: context.principals)
+        guard let record = try await context.queries.employee(number.value) else { throw CommandError.notFound }
+        return try JSONResponse.make(record, headers: ["ETag": EmployeeRoutes.etag(record.version)])
+    }
+
+    /// `{"current_password", "new_password"}`. Acting on your own record without `admin:write` needs the current
+    /// password (wrong → 403, logged, throttled like logins); `admin:write` may omit it. Answers 204; every
+    /// token issued before the change stops working, the caller's own included.
+    static func changePassword(_ request: APIRequest, _ context: APIContext, throttle: LoginThrottle) async throws
+        -> HTTPResponse
+    {
+        let number = try employeeNumber(request)
+        let caller = try request.caller
+        let body = try JSONObjectBody(request.http)
+        try body.rejectUnknownFields(allowed: ["current_password", "new_password"])
+        var errors: [HTTPFieldError] = []
+        let currentPassword = body.string("current_password", errors: &errors)
+        let newPassword = body.string("new_password", errors: &errors)
+        let mayOmitCurrent = caller.scopes.satisfies(.adminWrite)
+        if currentPassword == nil, !mayOmitCurrent, !errors.contains(where: { $0.field == "current_password" }) {
+            errors.append(HTTPFieldError(field: "current_password", message: "is required"))
+        }
+        if newPassword == nil, !errors.contains(where: { $0.field == "new_password" }) {
+            errors.append(HTTPFieldError(field: "new_password", message: "is required"))
+        }
+        guard errors.isEmpty, let newPassword else { throw RequestBodyError.invalidFields(errors) }
+        guard let record = try await context.queries.employee(number.value) else { throw CommandError.notFound }
+        if let currentPassword {
+            try await checkCurrentPassword(currentPassword, of: number, request, context, throttle: throttle)
+        }
+        let violations = context.passwords.violations(
+            of: newPassword, email: record.email, names: [record.firstName, record.lastName], field: "new_password")
+        guard violations.isEmpty else {
+            throw RequestBodyError.invalidFields(violations.map { HTTPFieldError(field: $0.field, message: $0.message) })
+        }
+        let hash = try await context.passwords.hash(newPassword)
+        let outcome = try await context.commands.execute(.setPassword, on: number, by: request.actor(), passwordHash: hash)
+        publish(outcome, to: context.principals)
+        return HTTPResponse(status: .noContent)
+    }
+
+    private static func checkCurrentPassword(
+        _ password: String, of number: EmployeeNumber, _ request: APIRequest, _ context: APIContext, throttle: LoginThrottle
+    ) async throws {
+        let account = "employee:\(number.value)"
+        let address = request.http.remoteAddress
+        if case .refused(let seconds) = throttle.check(username: account, address: address) {
+            context.securityLog.record(entry(kind: "password_change_throttled", reason: "too_many_failures", account: account, request))
+            throw AccountError.tooManyAttempts(retryAfterSeconds: seconds)
+        }
+        let stored = try await context.pool.withConnection { connection in
+            try connection.query("SELECT password_hash FROM credentials WHERE emp_no = \(number.value)").first?
+                .decode(String.self, column: 0)
+        }
+        let matches: Bool
+        if let stored {
+            matches = await context.passwords.verify(password, against: stored)
+        } else {
+            await context.passwords.dummyVerify(password)
+            matches = false
+        }
+        guard matches else {
+            throttle.recordFailure(username: account, address: address)
+            context.securityLog.record(entry(kind: "password_change_failed", reason: "bad_current_password", account: account, request))
+            throw AccountError.wrongCurrentPassword
+        }
+        throttle.recordSuccess(username: account, address: address)
+    }
+
+    private static func entry(kind: String, reason: String, account: String, _ request: APIRequest) -> SecurityLog.Entry {
+        SecurityLog.Entry(
+            kind: kind, principal: request.principal?.subject, attemptedUsername: account,
+            clientAddress: request.http.remoteAddress, reason: reason, requestID: request.http.requestID,
+            recordedAt: Date())
+    }
+
+    /// A holder of `scope:grant` may hand out or take away only what its own token may do (implication applied),
+    /// so it cannot mint `super:*` for itself or strip it from the bootstrap account.
+    private static func requireHeld(_ scopes: ScopeSet, operation: String, _ request: APIRequest, _ context: APIContext) throws {
+        let caller = try request.caller
+        let missing = ScopeSet(scopes.scopes.filter { !caller.scopes.satisfies($0) })
+        guard missing.isEmpty else {
+            context.securityLog.record(
+                .denied(principal: caller.subject, route: operation, reason: "beyond_own_scopes", request: request.http))
+            throw AccountError.beyondOwnScopes(missing: missing)
+        }
+    }
+
+    /// Applies the committed command's effect to the principal table now. Only absolute facts are applied: the
+    /// employee's full scope set after the command, and status and password changes at their positions. Deriving
+    /// a set from the table's current one could lose a concurrent grant the follower has not delivered yet.
+    static func publish(_ outcome: CommandOutcome, to table: PrincipalTable) {
+        guard let last = outcome.events.last, let employee = outcome.state.employee else { return }
+        let empNo = Int64(outcome.empNo.value)
+        for recorded in outcome.events {
+            let change: PrincipalUpdate.Change? =
+                switch try? EmployeeEventCodec.domainEvent(recorded) {
+                case .disabled?: .disabled
+                case .enabled?: .enabled
+                case .passwordChanged?: .passwordChanged
+                default: nil
+                }
+            if let change {
+                table.apply(PrincipalUpdate(empNo: empNo, change: change, occurredAt: recorded.recordedAt, position: recorded.position))
+            }
+        }
+        let scopes = ScopeSet(employee.scopes.compactMap(Scope.init(rawValue:)))
+        table.apply(PrincipalUpdate(empNo: empNo, change: .scopesSet(scopes), occurredAt: last.recordedAt, position: last.position))
+    }
+
+    static func scopesResponse(_ outcome: CommandOutcome) throws -> HTTPResponse {
+        let scopes = outcome.state.employee?.scopes.sorted() ?? []
+        return try JSONResponse.make(
+            Scopes(empNo: outcome.empNo.value, scopes: scopes), headers: ["ETag": EmployeeRoutes.etag(outcome.version)])
+    }
+
+    static func employeeNumber(_ request: APIRequest) throws -> EmployeeNumber {
+        guard let number = EmployeeNumber(try EmployeeRoutes.employeeNumber(request)) else { throw CommandError.notFound }
+        return number
+    }
+}
