@@ -337,7 +337,8 @@ final class Connection {
         let exchangeToken = ConnectionToken(slot: token.slot, generation: token.generation, exchange: exchangeCount)
         let mailbox = loop.mailbox
         let responder = loop.core.responder
-        let task = Task {
+        let executor: (any TaskExecutor)? = loop.core.configuration.runsHandlersOnEventLoops ? loop.executor : nil
+        let task = Task(executorPreference: executor) {
             await Connection.serve(request, token: exchangeToken, isHead: isHead, mailbox: mailbox, responder: responder)
         }
         exchange?.task = task

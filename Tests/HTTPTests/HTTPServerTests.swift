@@ -37,6 +37,15 @@ final class HTTPServerTests: XCTestCase {
         }
     }
 
+    func testHandlersOnTheGlobalExecutor() throws {
+        try withServer(configure: { $0.runsHandlersOnEventLoops = false }) { server in
+            let client = try server.connect()
+            try client.send(
+                "GET /slow/5 HTTP/1.1\r\nHost: t\r\n\r\nGET /stream/2 HTTP/1.1\r\nHost: t\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            XCTAssertEqual(try (0..<3).map { _ in try client.readResponse().bodyText }, ["slow 5", "chunk 0\nchunk 1\n", "hello"])
+        }
+    }
+
     func testConnectionCloseAndHTTP10() throws {
         try withServer { server in
             let closing = try server.connect()
