@@ -50,6 +50,8 @@ final class Connection {
     private var peerHangUpMuted = false
     private var phase = HTTPRequestParser.Phase.idle
     private var phaseSince: UInt64
+    /// Whether the last deadline update found the server working for this client (see `updateDeadline`).
+    private var busy = false
     private var isClosed = false
 
     init(loop: EventLoop, fd: Int32, token: ConnectionToken, remoteAddress: String) {
@@ -418,7 +420,6 @@ final class Connection {
     private func finishExchange(keepAlive: Bool) {
         exchange = nil
         if !keepAlive || loop.shuttingDown { closeWhenFlushed = true }
-        if phase == .idle { phaseSince = loop.now }
     }
 
     /// Head and body leave in one `sendmsg` when nothing is waiting; only what the socket did not take is copied.
@@ -524,14 +525,22 @@ final class Connection {
         }
     }
 
+    /// While the server is busy with this connection the client owes nothing, so the head, body and idle clocks
+    /// restart from the moment the server is ready for the client again.
     private func updateDeadline() {
         if lingering {
             deadline = lingerDeadline
         } else if pendingOutput > 0 {
             deadline = lastWriteProgress + timeouts.write.nanoseconds
+            busy = true
         } else if exchange != nil || !queued.isEmpty {
             deadline = 0
+            busy = true
         } else {
+            if busy {
+                busy = false
+                phaseSince = loop.now
+            }
             switch phase {
             case .idle: deadline = phaseSince + timeouts.idle.nanoseconds
             case .head: deadline = phaseSince + timeouts.head.nanoseconds

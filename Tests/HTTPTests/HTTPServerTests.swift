@@ -295,6 +295,18 @@ final class HTTPServerTests: XCTestCase {
         }
     }
 
+    func testHeadTimeoutCountsOnlyWhileTheServerWaitsForTheClient() throws {
+        try withServer(configure: { $0.timeouts.head = .milliseconds(300) }) { server in
+            let client = try server.connect()
+            // The second head is incomplete while the first request keeps the server busy for longer than the timeout.
+            try client.send("GET /slow/400 HTTP/1.1\r\nHost: t\r\n\r\nGET /hello HTTP/1.1\r\nHo")
+            XCTAssertEqual(try client.readResponse().bodyText, "slow 400")
+            usleep(100_000)
+            try client.send("st: t\r\n\r\n")
+            XCTAssertEqual(try client.readResponse().bodyText, "hello")
+        }
+    }
+
     func testBodyTimeoutAnswers408() throws {
         try withServer(configure: { $0.timeouts.body = .milliseconds(150) }) { server in
             let client = try server.connect()
