@@ -198,7 +198,8 @@ final class Connection {
                 peerClosedInput()
                 return
             case .done(let count):
-                let bytes = UnsafeBufferPointer(start: loop.readBuffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
+                let bytes = UnsafeBufferPointer(
+                    start: loop.readBuffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
                 ingest(bytes)
                 if isClosed || !wantsRead || count < capacity { return }
             }
@@ -332,7 +333,8 @@ final class Connection {
                 method: head.method, target: head.target, version: head.version, headers: head.headers, body: next.body,
                 remoteAddress: remoteAddress, requestID: loop.core.requestIDs.next())
         } catch {
-            loop.core.logger.log(.info, "rejected request from \(remoteAddress): \(error.status.code) \(error.detail ?? "")")
+            loop.core.logger.log(
+                .info, "rejected request from \(remoteAddress): \(error.status.code) \(error.detail ?? "")")
             write(error.response)
             return
         }
@@ -341,7 +343,8 @@ final class Connection {
         let responder = loop.core.responder
         let executor: (any TaskExecutor)? = loop.core.configuration.runsHandlersOnEventLoops ? loop.executor : nil
         let task = Task(executorPreference: executor) {
-            await Connection.serve(request, token: exchangeToken, isHead: isHead, mailbox: mailbox, responder: responder)
+            await Connection.serve(
+                request, token: exchangeToken, isHead: isHead, mailbox: mailbox, responder: responder)
         }
         exchange?.task = task
     }
@@ -436,8 +439,12 @@ final class Connection {
                 head.withUnsafeBytes { headBytes in
                     body.withUnsafeBytes { bodyBytes in
                         var vectors = (
-                            iovec(iov_base: UnsafeMutableRawPointer(mutating: headBytes.baseAddress), iov_len: headBytes.count),
-                            iovec(iov_base: UnsafeMutableRawPointer(mutating: bodyBytes.baseAddress), iov_len: bodyBytes.count)
+                            iovec(
+                                iov_base: UnsafeMutableRawPointer(mutating: headBytes.baseAddress),
+                                iov_len: headBytes.count),
+                            iovec(
+                                iov_base: UnsafeMutableRawPointer(mutating: bodyBytes.baseAddress),
+                                iov_len: bodyBytes.count)
                         )
                         return withUnsafeMutablePointer(to: &vectors) { pointer in
                             pointer.withMemoryRebound(to: iovec.self, capacity: 2) { iov in

@@ -361,7 +361,9 @@ final class EventLoop {
     /// 10,000 connections, and no timer structure to keep in step with every state change.
     private func sweep() {
         for slot in connections.indices {
-            guard let connection = connections[slot], connection.deadline != 0, connection.deadline <= now else { continue }
+            guard let connection = connections[slot], connection.deadline != 0, connection.deadline <= now else {
+                continue
+            }
             connection.timedOut()
         }
         if shuttingDown && now >= shutdownDeadline {
@@ -396,7 +398,9 @@ struct SocketAddress {
         switch Int32(storage.ss_family) {
         case AF_INET:
             let (address, port) = withUnsafePointer(to: &storage) { pointer in
-                pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { ($0.pointee.sin_addr, $0.pointee.sin_port) }
+                pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
+                    ($0.pointee.sin_addr, $0.pointee.sin_port)
+                }
             }
             var ipv4 = address
             inet_ntop(AF_INET, &ipv4, &text, socklen_t(text.count))
