@@ -50,6 +50,8 @@ final class Connection {
     private var peerHangUpMuted = false
     private var phase = HTTPRequestParser.Phase.idle
     private var phaseSince: UInt64
+    /// Whether the last deadline update found the server working for this client (see `updateDeadline`).
+    private var busy = false
     private var isClosed = false
 
     init(loop: EventLoop, fd: Int32, token: ConnectionToken, remoteAddress: String) {
@@ -196,7 +198,8 @@ final class Connection {
                 peerClosedInput()
                 return
             case .done(let count):
-                let bytes = UnsafeBufferPointer(start: loop.readBuffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
+                let bytes = UnsafeBufferPointer(
+                    start: loop.readBuffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
                 ingest(bytes)
                 if isClosed || !wantsRead || count < capacity { return }
             }
@@ -330,15 +333,18 @@ final class Connection {
                 method: head.method, target: head.target, version: head.version, headers: head.headers, body: next.body,
                 remoteAddress: remoteAddress, requestID: loop.core.requestIDs.next())
         } catch {
-            loop.core.logger.log(.info, "rejected request from \(remoteAddress): \(error.status.code) \(error.detail ?? "")")
+            loop.core.logger.log(
+                .info, "rejected request from \(remoteAddress): \(error.status.code) \(error.detail ?? "")")
             write(error.response)
             return
         }
         let exchangeToken = ConnectionToken(slot: token.slot, generation: token.generation, exchange: exchangeCount)
         let mailbox = loop.mailbox
         let responder = loop.core.responder
-        let task = Task {
-            await Connection.serve(request, token: exchangeToken, isHead: isHead, mailbox: mailbox, responder: responder)
+        let executor: (any TaskExecutor)? = loop.core.configuration.runsHandlersOnEventLoops ? loop.executor : nil
+        let task = Task(executorPreference: executor) {
+            await Connection.serve(
+                request, token: exchangeToken, isHead: isHead, mailbox: mailbox, responder: responder)
         }
         exchange?.task = task
     }
@@ -417,7 +423,6 @@ final class Connection {
     private func finishExchange(keepAlive: Bool) {
         exchange = nil
         if !keepAlive || loop.shuttingDown { closeWhenFlushed = true }
-        if phase == .idle { phaseSince = loop.now }
     }
 
     /// Head and body leave in one `sendmsg` when nothing is waiting; only what the socket did not take is copied.
@@ -434,8 +439,12 @@ final class Connection {
                 head.withUnsafeBytes { headBytes in
                     body.withUnsafeBytes { bodyBytes in
                         var vectors = (
-                            iovec(iov_base: UnsafeMutableRawPointer(mutating: headBytes.baseAddress), iov_len: headBytes.count),
-                            iovec(iov_base: UnsafeMutableRawPointer(mutating: bodyBytes.baseAddress), iov_len: bodyBytes.count)
+                            iovec(
+                                iov_base: UnsafeMutableRawPointer(mutating: headBytes.baseAddress),
+                                iov_len: headBytes.count),
+                            iovec(
+                                iov_base: UnsafeMutableRawPointer(mutating: bodyBytes.baseAddress),
+                                iov_len: bodyBytes.count)
                         )
                         return withUnsafeMutablePointer(to: &vectors) { pointer in
                             pointer.withMemoryRebound(to: iovec.self, capacity: 2) { iov in
@@ -523,14 +532,22 @@ final class Connection {
         }
     }
 
+    /// While the server is busy with this connection the client owes nothing, so the head, body and idle clocks
+    /// restart from the moment the server is ready for the client again.
     private func updateDeadline() {
         if lingering {
             deadline = lingerDeadline
         } else if pendingOutput > 0 {
             deadline = lastWriteProgress + timeouts.write.nanoseconds
+            busy = true
         } else if exchange != nil || !queued.isEmpty {
             deadline = 0
+            busy = true
         } else {
+            if busy {
+                busy = false
+                phaseSince = loop.now
+            }
             switch phase {
             case .idle: deadline = phaseSince + timeouts.idle.nanoseconds
             case .head: deadline = phaseSince + timeouts.head.nanoseconds

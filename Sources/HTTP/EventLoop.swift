@@ -105,6 +105,7 @@ final class EventLoop {
     let core: ServerCore
     let poller: Poller
     let mailbox: LoopMailbox
+    let executor: LoopExecutor
     private(set) var now: UInt64
     private(set) var date = HTTPDate()
     /// Response heads are serialized here, then usually written with the body in one `sendmsg`.
@@ -124,11 +125,12 @@ final class EventLoop {
     /// connection instead of leaving it in the backlog, where level-triggered epoll would report it forever.
     private var reserveDescriptor: Int32
 
-    init(index: Int, core: ServerCore, poller: Poller, mailbox: LoopMailbox) {
+    init(index: Int, core: ServerCore, poller: Poller, mailbox: LoopMailbox, executor: LoopExecutor) {
         self.index = index
         self.core = core
         self.poller = poller
         self.mailbox = mailbox
+        self.executor = executor
         now = MonotonicClock.now()
         nextSweep = now + core.tickNanoseconds
         readBuffer = .allocate(byteCount: Self.readBufferSize, alignment: 16)
@@ -146,13 +148,23 @@ final class EventLoop {
     }
 
     func run() {
+        mailbox.setOwner(pthread_self())
+        var pendingMessages = false
         while !(shuttingDown && liveConnections == 0) {
-            let timeout = nextSweep > now ? Int32(clamping: (nextSweep - now + 999_999) / 1_000_000) : 0
+            let timeout =
+                pendingMessages ? 0 : nextSweep > now ? Int32(clamping: (nextSweep - now + 999_999) / 1_000_000) : 0
             let count = poller.wait(events, timeoutMilliseconds: timeout)
             now = MonotonicClock.now()
             date.refresh()
             for position in 0..<count {
                 dispatch(events[position])
+            }
+            // What this thread posted to itself (request tasks running here, their responses) is handled now, a few
+            // rounds at most so that sockets are not starved; the rest after a non-blocking poll.
+            pendingMessages = false
+            for _ in 0..<4 {
+                pendingMessages = drainMailbox()
+                if !pendingMessages { break }
             }
             if now >= nextSweep {
                 sweep()
@@ -168,6 +180,7 @@ final class EventLoop {
         let data = event.data.u64
         let tag = UInt32(truncatingIfNeeded: data >> 32)
         if tag == Self.wakeTag {
+            mailbox.resetWake()
             drainMailbox()
         } else if tag >= Self.listenerTagBase {
             acceptConnections(listener: core.listeners[Int(tag - Self.listenerTagBase)])
@@ -180,8 +193,10 @@ final class EventLoop {
 
     // MARK: - Mailbox
 
-    private func drainMailbox() {
-        mailbox.takeAll(into: &inbox)
+    /// Handles one batch of messages; returns whether there was any.
+    @discardableResult
+    private func drainMailbox() -> Bool {
+        guard mailbox.takeAll(into: &inbox) else { return false }
         for message in inbox {
             switch message {
             case .adopt(let fd, let remoteAddress):
@@ -198,9 +213,12 @@ final class EventLoop {
                 connection(for: token)?.endStream(token: token, completed: completed)
             case .shutdown(let deadline):
                 beginShutdown(deadline: deadline)
+            case .job(let job):
+                job.runSynchronously(on: executor.asUnownedTaskExecutor())
             }
         }
         inbox.removeAll(keepingCapacity: true)
+        return true
     }
 
     private func connection(for token: ConnectionToken) -> Connection? {
@@ -218,6 +236,8 @@ final class EventLoop {
             core.connectionClosed()
         case .chunk(_, _, let continuation):
             continuation.resume(throwing: HTTPClientDisconnected())
+        case .job(let job):
+            globalConcurrentExecutor.enqueue(job)
         case .response, .streamEnd, .shutdown:
             break
         }
@@ -341,7 +361,9 @@ final class EventLoop {
     /// 10,000 connections, and no timer structure to keep in step with every state change.
     private func sweep() {
         for slot in connections.indices {
-            guard let connection = connections[slot], connection.deadline != 0, connection.deadline <= now else { continue }
+            guard let connection = connections[slot], connection.deadline != 0, connection.deadline <= now else {
+                continue
+            }
             connection.timedOut()
         }
         if shuttingDown && now >= shutdownDeadline {
@@ -376,7 +398,9 @@ struct SocketAddress {
         switch Int32(storage.ss_family) {
         case AF_INET:
             let (address, port) = withUnsafePointer(to: &storage) { pointer in
-                pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { ($0.pointee.sin_addr, $0.pointee.sin_port) }
+                pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
+                    ($0.pointee.sin_addr, $0.pointee.sin_port)
+                }
             }
             var ipv4 = address
             inet_ntop(AF_INET, &ipv4, &text, socklen_t(text.count))

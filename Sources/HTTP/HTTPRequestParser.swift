@@ -17,7 +17,8 @@ struct HTTPParseError: Error, Equatable, Sendable {
     static func bad(_ detail: String) -> HTTPParseError { HTTPParseError(status: .badRequest, detail: detail) }
     static let headTooLarge = HTTPParseError(
         status: .requestHeaderFieldsTooLarge, detail: "The request head is larger than the server accepts.")
-    static let uriTooLong = HTTPParseError(status: .uriTooLong, detail: "The request target is longer than the server accepts.")
+    static let uriTooLong = HTTPParseError(
+        status: .uriTooLong, detail: "The request target is longer than the server accepts.")
     static let contentTooLarge = HTTPParseError(
         status: .contentTooLarge, detail: "The request content is larger than the server accepts.")
 }
@@ -104,7 +105,9 @@ struct HTTPRequestParser {
                 guard consumed < buffer.count else { return (consumed, .needMoreData) }
                 if buffer[consumed] == ASCII.cr {
                     guard consumed + 1 < buffer.count else { return (consumed, .needMoreData) }
-                    guard buffer[consumed + 1] == ASCII.lf else { return fail(consumed, .bad("Bare CR before the request line.")) }
+                    guard buffer[consumed + 1] == ASCII.lf else {
+                        return fail(consumed, .bad("Bare CR before the request line."))
+                    }
                     consumed += 2
                     continue
                 }
@@ -277,7 +280,8 @@ struct HTTPRequestParser {
             return .failed(.bad("The request line does not end with an HTTP version."))
         }
         guard version.major == 1 else {
-            return .failed(HTTPParseError(status: .httpVersionNotSupported, detail: "Only HTTP/1.0 and HTTP/1.1 are served."))
+            return .failed(
+                HTTPParseError(status: .httpVersionNotSupported, detail: "Only HTTP/1.0 and HTTP/1.1 are served."))
         }
         let method = HTTPMethod(token: slice(0, methodEnd))
         let target = String(decoding: slice(methodEnd + 1, targetEnd), as: UTF8.self)
@@ -351,7 +355,8 @@ struct HTTPRequestParser {
                 return .failed(.bad("The final transfer coding must be chunked."))
             }
             guard transferCodings.count == 1 else {
-                return .failed(HTTPParseError(status: .notImplemented, detail: "Only the chunked transfer coding is supported."))
+                return .failed(
+                    HTTPParseError(status: .notImplemented, detail: "Only the chunked transfer coding is supported."))
             }
             body = []
             bodyState = .chunkSize
@@ -371,7 +376,8 @@ struct HTTPRequestParser {
 
     /// `HTTP/1.1` → 1.1; a higher minor version of HTTP/1 is served as 1.1 (RFC 9110 §2.5).
     private static func parseVersion(_ bytes: UnsafeBufferPointer<UInt8>) -> HTTPVersion? {
-        guard bytes.count == 8, bytes[0] == 0x48, bytes[1] == 0x54, bytes[2] == 0x54, bytes[3] == 0x50, bytes[4] == 0x2F,
+        guard bytes.count == 8, bytes[0] == 0x48, bytes[1] == 0x54, bytes[2] == 0x54, bytes[3] == 0x50,
+            bytes[4] == 0x2F,
             bytes[6] == 0x2E, (0x30...0x39).contains(bytes[5]), (0x30...0x39).contains(bytes[7])
         else { return nil }
         let major = Int(bytes[5] - 0x30)
@@ -455,7 +461,9 @@ struct HTTPRequestParser {
                     bodyState = .chunkSizeLF
                 } else {
                     chunkLineBytes += 1
-                    guard ASCII.isFieldValue(byte) else { return .failed(.bad("A chunk extension contains a control character.")) }
+                    guard ASCII.isFieldValue(byte) else {
+                        return .failed(.bad("A chunk extension contains a control character."))
+                    }
                     guard chunkLineBytes <= 4096 else { return .failed(.bad("A chunk extension is too long.")) }
                 }
             case .chunkSizeLF:

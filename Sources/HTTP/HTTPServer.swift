@@ -68,6 +68,11 @@ public final class HTTPServer: Sendable {
         /// Connections held at once; more are answered 503 and closed. Capped by the descriptor limit.
         public var maxConnections = 16_384
         public var backlog: Int32 = 4096
+        /// Run each request's task on the thread of the loop that read it (no thread hop, no wake-up per request), or
+        /// on Swift's global executor. On the loop, a handler that computes for long (password hashing) delays every
+        /// connection of that loop: such work belongs on its own thread either way, since the global executor has
+        /// only one thread per core too.
+        public var runsHandlersOnEventLoops = true
         public var limits = Limits()
         public var timeouts = Timeouts()
         public var logger: any HTTPLogger = StandardErrorLogger()
@@ -150,8 +155,9 @@ public final class HTTPServer: Sendable {
         for index in 0..<loopCount {
             let poller = pollers[index]
             let mailbox = mailboxes[index]
+            let executor = LoopExecutor(mailbox: mailbox)
             LoopThread.spawn {
-                EventLoop(index: index, core: core, poller: poller, mailbox: mailbox).run()
+                EventLoop(index: index, core: core, poller: poller, mailbox: mailbox, executor: executor).run()
                 core.loopExited()
             }
         }

@@ -36,7 +36,8 @@ public struct HTTPRequestContext<Route: Sendable>: Sendable {
     }
 }
 
-public typealias HTTPNext<Route: Sendable> = @Sendable (HTTPRequest, HTTPRequestContext<Route>) async throws ->
+public typealias HTTPNext<Route: Sendable> =
+    @Sendable (HTTPRequest, HTTPRequestContext<Route>) async throws ->
     HTTPResponse
 
 /// A step around the handler: request ids, access logs, authentication. Call `next` to go on, or return (or throw

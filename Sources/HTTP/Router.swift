@@ -30,7 +30,8 @@ public struct RouterBuilder<Route: Sendable> {
                 if let edge = nodes[node].parameter {
                     guard edge.name == name && edge.kind == kind else {
                         throw RouterError(
-                            description: "\(pattern): parameter {\(name):\(kind)} conflicts with {\(edge.name):\(edge.kind)}")
+                            description:
+                                "\(pattern): parameter {\(name):\(kind)} conflicts with {\(edge.name):\(edge.kind)}")
                     }
                     node = edge.child
                 } else {
@@ -115,7 +116,8 @@ public struct Router<Route: Sendable>: Sendable {
 
     /// Depth-first: the literal child first, then the parameter; a node counts only if some method ends there.
     private func walk(
-        _ node: Int, _ segments: ArraySlice<String>, _ parameters: inout [(name: String, value: HTTPPathParameters.Value)],
+        _ node: Int, _ segments: ArraySlice<String>,
+        _ parameters: inout [(name: String, value: HTTPPathParameters.Value)],
         _ invalidParameter: inout RouterNode.ParameterEdge?
     ) -> Int? {
         guard let segment = segments.first else {

@@ -1,7 +1,8 @@
 import Glibc
 import HTTP
 
-/// A minimal server for `bench/http`: `GET /healthz` answers `ok`. Usage: HTTPBenchServer [port] [--access-log]
+/// A minimal server for `bench/http`: `GET /healthz` answers `ok`.
+/// Usage: HTTPBenchServer [port] [--access-log] [--global-executor]
 struct BenchRoute: Sendable {}
 
 let arguments = CommandLine.arguments.dropFirst()
@@ -16,6 +17,7 @@ let application = HTTPApplication(router: builder.build(), middleware: middlewar
 }
 var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: port)
 configuration.maxConnections = 20_000
+configuration.runsHandlersOnEventLoops = !arguments.contains("--global-executor")
 configuration.logger = logger
 let server = HTTPServer(configuration: configuration, responder: application)
 try server.start()

@@ -43,7 +43,8 @@
                 case .continueExpected:
                     results.append("continue")
                 case .request(let head, let body):
-                    results.append("\(head.method) \(head.target) \(head.version) \(head.keepAlive) \(head.headers.count) \(body)")
+                    results.append(
+                        "\(head.method) \(head.target) \(head.version) \(head.keepAlive) \(head.headers.count) \(body)")
                     if let request = try? HTTPRequest(method: head.method, target: head.target, body: body) {
                         _ = try? router.match(request.method, path: request.rawPath)
                     }
@@ -56,10 +57,11 @@
         return results
     }
 
-    typealias FuzzerDriver = @convention(c) (
-        UnsafeMutablePointer<Int32>, UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-        @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
-    ) -> Int32
+    typealias FuzzerDriver =
+        @convention(c) (
+            UnsafeMutablePointer<Int32>, UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+            @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
+        ) -> Int32
 
     guard let driver = dlsym(nil, "LLVMFuzzerRunDriver") else {
         fatalError("libFuzzer is not linked: build with bench/fuzz-http")

@@ -11,14 +11,18 @@ final class CorpusTests: XCTestCase {
         let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
             .filter { $0.lastPathComponent != "README" }
         XCTAssertGreaterThan(files.count, 3)
-        let limits = HTTPRequestParser.Limits(maxHeadBytes: 2048, maxURIBytes: 1024, maxBodyBytes: 4096, maxHeaderCount: 32)
+        let limits = HTTPRequestParser.Limits(
+            maxHeadBytes: 2048, maxURIBytes: 1024, maxBodyBytes: 4096, maxHeaderCount: 32)
         for file in files {
             let bytes = Array(try Data(contentsOf: file))
             let whole = parseOutcomes(bytes, limits: limits)
             for split in stride(from: 0, through: bytes.count, by: max(1, bytes.count / 64)) {
-                XCTAssertEqual(parseOutcomes(bytes, pieces: [split], limits: limits), whole, "\(file.lastPathComponent) at \(split)")
+                XCTAssertEqual(
+                    parseOutcomes(bytes, pieces: [split], limits: limits), whole,
+                    "\(file.lastPathComponent) at \(split)")
             }
-            XCTAssertEqual(parseOutcomes(bytes, pieces: Array(0...bytes.count), limits: limits), whole, file.lastPathComponent)
+            XCTAssertEqual(
+                parseOutcomes(bytes, pieces: Array(0...bytes.count), limits: limits), whole, file.lastPathComponent)
             _ = try? URLEncodedForm(parsing: bytes)
         }
     }

@@ -66,7 +66,8 @@ final class HTTPRequestParserTests: XCTestCase {
 
     func testIdenticalRepeatedContentLengthIsAccepted() {
         XCTAssertEqual(
-            parseOutcomes(Array("POST /a HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nhi".utf8)).first?
+            parseOutcomes(Array("POST /a HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nhi".utf8))
+                .first?
                 .hasSuffix("body=hi"), true)
     }
 
@@ -81,11 +82,13 @@ final class HTTPRequestParserTests: XCTestCase {
 
     func testConnectionSemantics() {
         XCTAssertEqual(
-            parseOutcomes(Array("GET / HTTP/1.1\r\nHost: a\r\nConnection: Close\r\n\r\n".utf8)).first?.contains("keepAlive=false"),
+            parseOutcomes(Array("GET / HTTP/1.1\r\nHost: a\r\nConnection: Close\r\n\r\n".utf8)).first?.contains(
+                "keepAlive=false"),
             true)
         XCTAssertEqual(parseOutcomes(Array("GET / HTTP/1.0\r\n\r\n".utf8)), ["GET / HTTP/1.0 keepAlive=false [] body="])
         XCTAssertEqual(
-            parseOutcomes(Array("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n".utf8)).first?.contains("keepAlive=true"),
+            parseOutcomes(Array("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n".utf8)).first?.contains(
+                "keepAlive=true"),
             true)
         XCTAssertEqual(
             parseOutcomes(Array("GET / HTTP/1.1\r\nHost: a\r\nConnection: te, close\r\n\r\n".utf8)).first?
@@ -103,7 +106,8 @@ final class HTTPRequestParserTests: XCTestCase {
 
     func testExpectContinueIsReportedBeforeTheBody() {
         XCTAssertEqual(
-            parseOutcomes(Array("PUT /x HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok".utf8)),
+            parseOutcomes(
+                Array("PUT /x HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok".utf8)),
             ["100-continue", "PUT /x HTTP/1.1 keepAlive=true [Host=a;Expect=100-continue;Content-Length=2] body=ok"])
         // No body, nothing to continue.
         XCTAssertEqual(
@@ -126,15 +130,20 @@ final class HTTPRequestParserTests: XCTestCase {
             let whole = parseOutcomes(bytes)
             XCTAssertFalse(whole.isEmpty)
             for split in 0...bytes.count {
-                XCTAssertEqual(parseOutcomes(bytes, pieces: [split]), whole, "split at \(split) of \(sample.debugDescription)")
+                XCTAssertEqual(
+                    parseOutcomes(bytes, pieces: [split]), whole, "split at \(split) of \(sample.debugDescription)")
             }
-            XCTAssertEqual(parseOutcomes(bytes, pieces: Array(0...bytes.count)), whole, "byte by byte: \(sample.debugDescription)")
+            XCTAssertEqual(
+                parseOutcomes(bytes, pieces: Array(0...bytes.count)), whole, "byte by byte: \(sample.debugDescription)")
         }
     }
 
     func testMalformedRequestsAreRefusedWithTheirStatus() {
         let cases: [(String, Int, String)] = [
-            ("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc", 400, "CL and TE"),
+            (
+                "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc", 400,
+                "CL and TE"
+            ),
             ("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabc", 400, "differing CL"),
             ("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 3, 3\r\n\r\nabc", 400, "CL list"),
             ("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: +3\r\n\r\nabc", 400, "signed CL"),
@@ -144,7 +153,10 @@ final class HTTPRequestParserTests: XCTestCase {
             ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", 400, "chunked not final"),
             ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: identity\r\n\r\n", 400, "identity"),
             ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501, "gzip coding"),
-            ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", 501, "TE twice"),
+            (
+                "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", 501,
+                "TE twice"
+            ),
             ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: ,chunked\r\n\r\n", 400, "empty coding"),
             ("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400, "TE in 1.0"),
             ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400, "bad chunk size"),
@@ -153,9 +165,18 @@ final class HTTPRequestParserTests: XCTestCase {
             ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1 \r\na\r\n", 400, "space after size"),
             ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n", 400, "chunk overrun"),
             ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\nab\r\n", 400, "LF after size"),
-            ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1;a\u{1}\r\n", 400, "control in extension"),
-            ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nBad Trailer: x\r\n\r\n", 400, "bad trailer"),
-            ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffffff\r\n", 413, "huge chunk"),
+            (
+                "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1;a\u{1}\r\n", 400,
+                "control in extension"
+            ),
+            (
+                "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nBad Trailer: x\r\n\r\n", 400,
+                "bad trailer"
+            ),
+            (
+                "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffffff\r\n", 413,
+                "huge chunk"
+            ),
             ("GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n", 400, "obs-fold"),
             ("GET / HTTP/1.1\r\nHost: a\r\nX: a\r\n\tfolded\r\n\r\n", 400, "obs-fold tab"),
             ("GET / HTTP/1.1\nHost: a\n\n", 400, "bare LF request line"),
@@ -206,7 +227,8 @@ final class HTTPRequestParserTests: XCTestCase {
         let exactHead = head + String(repeating: "v", count: 200 - head.utf8.count - 4) + "\r\n\r\n"
         XCTAssertEqual(exactHead.utf8.count, 200)
         XCTAssertEqual(parseOutcomes(Array(exactHead.utf8), limits: limits).first?.hasPrefix("GET"), true)
-        XCTAssertEqual(parseOutcomes(Array((exactHead.dropLast(2) + "v\r\n\r\n").utf8), limits: limits), ["failure 431"])
+        XCTAssertEqual(
+            parseOutcomes(Array((exactHead.dropLast(2) + "v\r\n\r\n").utf8), limits: limits), ["failure 431"])
     }
 
     func testFailureIsSticky() {

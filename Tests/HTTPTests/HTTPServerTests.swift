@@ -32,8 +32,22 @@ final class HTTPServerTests: XCTestCase {
                 XCTAssertEqual(response.header("Content-Type"), "text/plain; charset=utf-8")
                 XCTAssertNil(response.header("Connection"))
                 let date = try XCTUnwrap(response.header("Date"))
-                XCTAssertNotNil(date.range(of: #"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$"#, options: .regularExpression), date)
+                XCTAssertNotNil(
+                    date.range(
+                        of: #"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$"#,
+                        options: .regularExpression), date)
             }
+        }
+    }
+
+    func testHandlersOnTheGlobalExecutor() throws {
+        try withServer(configure: { $0.runsHandlersOnEventLoops = false }) { server in
+            let client = try server.connect()
+            try client.send(
+                "GET /slow/5 HTTP/1.1\r\nHost: t\r\n\r\nGET /stream/2 HTTP/1.1\r\nHost: t\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\n"
+            )
+            XCTAssertEqual(
+                try (0..<3).map { _ in try client.readResponse().bodyText }, ["slow 5", "chunk 0\nchunk 1\n", "hello"])
         }
     }
 
@@ -66,7 +80,8 @@ final class HTTPServerTests: XCTestCase {
                     + "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n\r\nabcd"
                     + "GET /slow/20 HTTP/1.1\r\nHost: t\r\n\r\nGET /slow/1 HTTP/1.1\r\nHost: t\r\n\r\n")
             XCTAssertEqual(
-                try (0..<5).map { _ in try client.readResponse().bodyText }, ["slow 60", "hello", "abcd", "slow 20", "slow 1"])
+                try (0..<5).map { _ in try client.readResponse().bodyText },
+                ["slow 60", "hello", "abcd", "slow 20", "slow 1"])
         }
     }
 
@@ -81,7 +96,8 @@ final class HTTPServerTests: XCTestCase {
 
             // Too large: refused at once, no 100 Continue, no body read.
             let refused = try server.connect()
-            try refused.send("POST /echo HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 99999999\r\n\r\n")
+            try refused.send(
+                "POST /echo HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 99999999\r\n\r\n")
             let response = try refused.readResponse()
             XCTAssertEqual(response.status, 413)
             XCTAssertEqual(response.header("Connection"), "close")
@@ -107,7 +123,8 @@ final class HTTPServerTests: XCTestCase {
         try withServer { server in
             let client = try server.connect()
             try client.send(
-                "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n5;x=y\r\npedia\r\n0\r\nT: 1\r\n\r\n")
+                "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n5;x=y\r\npedia\r\n0\r\nT: 1\r\n\r\n"
+            )
             XCTAssertEqual(try client.readResponse().bodyText, "Wikipedia")
         }
     }
@@ -137,22 +154,25 @@ final class HTTPServerTests: XCTestCase {
         let terminated = Counter()
         let produced = Counter()
         try withServer(extraRoutes: { builder in
-            try builder.add(.GET, "/events", TestRoute { _, _ in
-                let events = AsyncStream<[UInt8]> { continuation in
-                    let producer = Task {
-                        while !Task.isCancelled {
-                            produced.increment()
-                            continuation.yield(Array("{\"event\":1}\n".utf8))
-                            try? await Task.sleep(for: .milliseconds(5))
+            try builder.add(
+                .GET, "/events",
+                TestRoute { _, _ in
+                    let events = AsyncStream<[UInt8]> { continuation in
+                        let producer = Task {
+                            while !Task.isCancelled {
+                                produced.increment()
+                                continuation.yield(Array("{\"event\":1}\n".utf8))
+                                try? await Task.sleep(for: .milliseconds(5))
+                            }
+                        }
+                        continuation.onTermination = { _ in
+                            producer.cancel()
+                            terminated.increment()
                         }
                     }
-                    continuation.onTermination = { _ in
-                        producer.cancel()
-                        terminated.increment()
-                    }
-                }
-                return HTTPResponse(headers: ["Content-Type": "application/x-ndjson"], stream: HTTPBodyStream(events))
-            })
+                    return HTTPResponse(
+                        headers: ["Content-Type": "application/x-ndjson"], stream: HTTPBodyStream(events))
+                })
         }) { server in
             var client: RawClient? = try server.connect()
             try client?.send("GET /events HTTP/1.1\r\nHost: t\r\n\r\n")
@@ -169,27 +189,34 @@ final class HTTPServerTests: XCTestCase {
 
     func testSlowReaderSuspendsTheStreamProducer() throws {
         let written = Counter()
-        try withServer(configure: { $0.limits.outputHighWaterMark = 16 * 1024 }, extraRoutes: { builder in
-            try builder.add(.GET, "/flood", TestRoute { _, _ in
-                HTTPResponse(stream: HTTPBodyStream { writer in
-                    while true {
-                        try await writer.write([UInt8](repeating: 0x78, count: 4096))
-                        written.increment()
-                    }
-                })
-            })
-        }) { server in
+        try withServer(
+            configure: { $0.limits.outputHighWaterMark = 16 * 1024 },
+            extraRoutes: { builder in
+                try builder.add(
+                    .GET, "/flood",
+                    TestRoute { _, _ in
+                        HTTPResponse(
+                            stream: HTTPBodyStream { writer in
+                                while true {
+                                    try await writer.write([UInt8](repeating: 0x78, count: 4096))
+                                    written.increment()
+                                }
+                            })
+                    })
+            }
+        ) { server in
             let client = try server.connect(receiveBuffer: 4096)
             try client.send("GET /flood HTTP/1.1\r\nHost: t\r\n\r\n")
             XCTAssertTrue(eventually { written.count > 0 })
             // The producer stops once kernel buffers and the high-water mark are full, and stays stopped.
             var previous = -1
-            XCTAssertTrue(eventually {
-                let now = written.count
-                defer { previous = now }
-                usleep(100_000)
-                return now == previous && written.count == now
-            })
+            XCTAssertTrue(
+                eventually {
+                    let now = written.count
+                    defer { previous = now }
+                    usleep(100_000)
+                    return now == previous && written.count == now
+                })
             XCTAssertLessThan(written.count * 4096, 16 * 1024 * 1024, "output was buffered without bound")
             let stalled = written.count
             // Reading resumes the producer.
@@ -201,10 +228,13 @@ final class HTTPServerTests: XCTestCase {
 
     func testPipeliningClientThatDoesNotReadCannotQueueUnboundedWork() throws {
         let calls = Counter()
-        try withServer(calls: calls, configure: { configuration in
-            configuration.limits.maxQueuedRequests = 2
-            configuration.limits.outputHighWaterMark = 8 * 1024
-        }) { server in
+        try withServer(
+            calls: calls,
+            configure: { configuration in
+                configuration.limits.maxQueuedRequests = 2
+                configuration.limits.outputHighWaterMark = 8 * 1024
+            }
+        ) { server in
             let client = try server.connect(receiveBuffer: 4096)
             let requests = 300
             let request = "GET /big/64 HTTP/1.1\r\nHost: t\r\n\r\n"
@@ -212,12 +242,13 @@ final class HTTPServerTests: XCTestCase {
             let sender = Thread { try? sendAll(fd, Array(String(repeating: request, count: requests).utf8)) }
             sender.start()
             var previous = -1
-            XCTAssertTrue(eventually {
-                let now = calls.count
-                defer { previous = now }
-                usleep(100_000)
-                return now > 0 && now == previous
-            })
+            XCTAssertTrue(
+                eventually {
+                    let now = calls.count
+                    defer { previous = now }
+                    usleep(100_000)
+                    return now > 0 && now == previous
+                })
             XCTAssertLessThan(calls.count, requests, "the server kept answering a client that does not read")
             for _ in 0..<requests {
                 XCTAssertEqual(try client.readResponse().body.count, 64 * 1024)
@@ -234,8 +265,11 @@ final class HTTPServerTests: XCTestCase {
                 ("GET /hello HTTP/1.1\r\nHost: t\r\nX: " + String(repeating: "v", count: 17 * 1024) + "\r\n\r\n", 431),
                 ("GET /" + String(repeating: "a", count: 9 * 1024) + " HTTP/1.1\r\nHost: t\r\n\r\n", 414),
                 ("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 1025\r\n\r\n", 413),
-                ("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n" + String(repeating: "z", count: 1024)
-                    + "\r\n1\r\n", 413),
+                (
+                    "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n"
+                        + String(repeating: "z", count: 1024)
+                        + "\r\n1\r\n", 413
+                ),
                 ("GET /hello HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n", 400),
                 ("GET /hello HTTP/1.1\r\nHost: t\r\n\tfolded\r\n\r\n", 400),
                 ("GET /hello HTTP/9.9\r\nHost: t\r\n\r\n", 505),
@@ -283,6 +317,18 @@ final class HTTPServerTests: XCTestCase {
             let response = try client.readResponse()
             XCTAssertEqual(response.status, 408)
             XCTAssertTrue(client.isClosedByServer())
+        }
+    }
+
+    func testHeadTimeoutCountsOnlyWhileTheServerWaitsForTheClient() throws {
+        try withServer(configure: { $0.timeouts.head = .milliseconds(300) }) { server in
+            let client = try server.connect()
+            // The second head is incomplete while the first request keeps the server busy for longer than the timeout.
+            try client.send("GET /slow/400 HTTP/1.1\r\nHost: t\r\n\r\nGET /hello HTTP/1.1\r\nHo")
+            XCTAssertEqual(try client.readResponse().bodyText, "slow 400")
+            usleep(100_000)
+            try client.send("st: t\r\n\r\n")
+            XCTAssertEqual(try client.readResponse().bodyText, "hello")
         }
     }
 
@@ -347,7 +393,8 @@ final class HTTPServerTests: XCTestCase {
     }
 
     func testLifecycleMisuseIsHarmless() async throws {
-        let unused = HTTPServer(configuration: HTTPServer.Configuration(port: 0), responder: try TestServer.emptyApplication())
+        let unused = HTTPServer(
+            configuration: HTTPServer.Configuration(port: 0), responder: try TestServer.emptyApplication())
         await unused.shutdown()
         XCTAssertThrowsError(try unused.start())
         var configuration = HTTPServer.Configuration(port: 0)
@@ -361,11 +408,15 @@ final class HTTPServerTests: XCTestCase {
 
     func testShutdownEndsStreams() throws {
         let server = try TestServer { builder in
-            try builder.add(.GET, "/forever", TestRoute { _, _ in
-                HTTPResponse(stream: HTTPBodyStream(AsyncStream<[UInt8]> { continuation in
-                    continuation.yield(Array("first\n".utf8))
-                }))
-            })
+            try builder.add(
+                .GET, "/forever",
+                TestRoute { _, _ in
+                    HTTPResponse(
+                        stream: HTTPBodyStream(
+                            AsyncStream<[UInt8]> { continuation in
+                                continuation.yield(Array("first\n".utf8))
+                            }))
+                })
         }
         let client = try server.connect()
         try client.send("GET /forever HTTP/1.1\r\nHost: t\r\n\r\n")
@@ -377,21 +428,33 @@ final class HTTPServerTests: XCTestCase {
 
     func testResponseHeaderInjectionIsRefused() throws {
         try withServer(extraRoutes: { builder in
-            try builder.add(.GET, "/inject/value", TestRoute { _, _ in
-                HTTPResponse(headers: ["X-Name": "a\r\nSet-Cookie: stolen=1"], body: Array("x".utf8))
-            })
-            try builder.add(.GET, "/inject/name", TestRoute { _, _ in
-                HTTPResponse(headers: ["Bad Name": "x"], body: Array("x".utf8))
-            })
-            try builder.add(.GET, "/inject/status", TestRoute { _, _ in
-                HTTPResponse(status: HTTPStatus(code: 200, reasonPhrase: "OK\r\nSet-Cookie: stolen=1"))
-            })
-            try builder.add(.GET, "/inject/nul", TestRoute { _, _ in
-                HTTPResponse(headers: ["X-Name": "a\u{0}b"])
-            })
-            try builder.add(.GET, "/framing", TestRoute { _, _ in
-                HTTPResponse(headers: ["Content-Length": "999", "Transfer-Encoding": "chunked", "Connection": "close"], body: Array("ok".utf8))
-            })
+            try builder.add(
+                .GET, "/inject/value",
+                TestRoute { _, _ in
+                    HTTPResponse(headers: ["X-Name": "a\r\nSet-Cookie: stolen=1"], body: Array("x".utf8))
+                })
+            try builder.add(
+                .GET, "/inject/name",
+                TestRoute { _, _ in
+                    HTTPResponse(headers: ["Bad Name": "x"], body: Array("x".utf8))
+                })
+            try builder.add(
+                .GET, "/inject/status",
+                TestRoute { _, _ in
+                    HTTPResponse(status: HTTPStatus(code: 200, reasonPhrase: "OK\r\nSet-Cookie: stolen=1"))
+                })
+            try builder.add(
+                .GET, "/inject/nul",
+                TestRoute { _, _ in
+                    HTTPResponse(headers: ["X-Name": "a\u{0}b"])
+                })
+            try builder.add(
+                .GET, "/framing",
+                TestRoute { _, _ in
+                    HTTPResponse(
+                        headers: ["Content-Length": "999", "Transfer-Encoding": "chunked", "Connection": "close"],
+                        body: Array("ok".utf8))
+                })
         }) { server in
             let client = try server.connect()
             for path in ["/inject/value", "/inject/name", "/inject/status", "/inject/nul"] {
@@ -420,7 +483,8 @@ final class HTTPServerTests: XCTestCase {
                 try client.send(Array(request[split...]))
                 XCTAssertEqual(try client.readResponse().bodyText, "hello world", "split at \(split)")
             }
-            let chunked = Array("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n".utf8)
+            let chunked = Array(
+                "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n".utf8)
             let client = try server.connect()
             for byte in chunked {
                 try client.send([byte])
@@ -458,13 +522,16 @@ final class HTTPServerTests: XCTestCase {
         try withServer { server in
             let client = try server.connect()
             let body = "name=J%C3%BCrgen+M&dept=d001"
-            try client.send("POST /form?q=a%2Bb HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+            try client.send(
+                "POST /form?q=a%2Bb HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
             XCTAssertEqual(try client.readResponse().bodyText, "name=Jürgen M,dept=d001 q=a+b")
             let repeated = "a=1&a=2"
-            try client.send("POST /form HTTP/1.1\r\nHost: t\r\nContent-Length: \(repeated.utf8.count)\r\n\r\n\(repeated)")
+            try client.send(
+                "POST /form HTTP/1.1\r\nHost: t\r\nContent-Length: \(repeated.utf8.count)\r\n\r\n\(repeated)")
             let problem = try client.readResponse()
             XCTAssertEqual(problem.status, 400)
-            XCTAssertTrue(problem.bodyText.contains(#""errors":[{"field":"a","message":"repeated"}]"#), problem.bodyText)
+            XCTAssertTrue(
+                problem.bodyText.contains(#""errors":[{"field":"a","message":"repeated"}]"#), problem.bodyText)
         }
     }
 

@@ -116,13 +116,19 @@ final class MiddlewareTests: XCTestCase {
         let notAllowed = try await application().respond(to: HTTPRequest(method: .POST, target: "/open"))
         XCTAssertEqual(notAllowed.status, .methodNotAllowed)
         XCTAssertEqual(notAllowed.headers["Allow"], "GET, HEAD")
-        XCTAssertEqual(trace.all, ["in outer", "in inner", "out inner 404", "out outer 404", "in outer", "in inner", "out inner 405", "out outer 405"])
+        XCTAssertEqual(
+            trace.all,
+            [
+                "in outer", "in inner", "out inner 404", "out outer 404", "in outer", "in inner", "out inner 405",
+                "out outer 405",
+            ])
     }
 
     func testAccessLogLineHasNoQueryHeadersOrBody() async throws {
         _ = try await application().respond(
             to: HTTPRequest(
-                method: .GET, target: "/open?token=secret-query", headers: ["Authorization": "Bearer secret-token", "Cookie": "c=secret-cookie"],
+                method: .GET, target: "/open?token=secret-query",
+                headers: ["Authorization": "Bearer secret-token", "Cookie": "c=secret-cookie"],
                 body: Array("secret-body".utf8), requestID: "req-42"))
         let line = try XCTUnwrap(logger.lines.first { $0.hasPrefix("method=") })
         XCTAssertTrue(line.hasPrefix("method=GET path=/open status=200 bytes=4 duration_ms="), line)
@@ -133,7 +139,8 @@ final class MiddlewareTests: XCTestCase {
     func testRequestIDMiddlewareAdoptsOnlyWellFormedIncomingIDsWhenTrusted() async throws {
         var builder = RouterBuilder<Int>()
         try builder.add(.GET, "/", 0)
-        let trusting = HTTPApplication(router: builder.build(), middleware: [RequestIDMiddleware(trustIncoming: true)]) {
+        let trusting = HTTPApplication(router: builder.build(), middleware: [RequestIDMiddleware(trustIncoming: true)])
+        {
             _, request, _ in .text(request.requestID)
         }
         let adopted = await trusting.respond(
@@ -155,6 +162,7 @@ final class MiddlewareTests: XCTestCase {
         XCTAssertEqual(
             body(response),
             #"{"type":"https://example.com/problems/validation","title":"Unprocessable Content","status":422,"#
-                + #""detail":"Fix \"these\".","retryable":false,"errors":[{"field":"birth_date","message":"must be a date"}]}"#)
+                + #""detail":"Fix \"these\".","retryable":false,"errors":[{"field":"birth_date","message":"must be a date"}]}"#
+        )
     }
 }

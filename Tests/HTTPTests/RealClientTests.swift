@@ -4,7 +4,9 @@ import XCTest
 
 /// curl and Python's http.client as independent clients of a real server.
 final class RealClientTests: XCTestCase {
-    private func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {
+    private func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> (
+        status: Int32, output: String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [executable] + arguments
@@ -33,11 +35,13 @@ final class RealClientTests: XCTestCase {
         XCTAssertEqual(try curl("\(base)/hello", "\(base)/hello"), "hellohello")
         XCTAssertEqual(try curl("--http1.0", "\(base)/hello"), "hello")
         XCTAssertEqual(try curl("--data-binary", "payload", "\(base)/echo"), "payload")
-        XCTAssertEqual(try curl("-H", "Expect: 100-continue", "--data-binary", "continued", "\(base)/echo"), "continued")
+        XCTAssertEqual(
+            try curl("-H", "Expect: 100-continue", "--data-binary", "continued", "\(base)/echo"), "continued")
         XCTAssertEqual(
             try curl("-H", "Transfer-Encoding: chunked", "--data-binary", "@/dev/null", "\(base)/echo"), "")
         let (status, chunked) = try run(
-            "curl", ["--silent", "--show-error", "-H", "Transfer-Encoding: chunked", "--data-binary", "@-", "\(base)/echo"],
+            "curl",
+            ["--silent", "--show-error", "-H", "Transfer-Encoding: chunked", "--data-binary", "@-", "\(base)/echo"],
             input: "streamed in")
         XCTAssertEqual(status, 0)
         XCTAssertEqual(chunked, "streamed in")
@@ -45,10 +49,15 @@ final class RealClientTests: XCTestCase {
         let head = try curl("--head", "\(base)/hello")
         XCTAssertTrue(head.contains("Content-Length: 5"), head)
         XCTAssertEqual(try curl("--write-out", "%{http_code}", "--output", "/dev/null", "\(base)/nope"), "404")
-        XCTAssertEqual(try curl("--write-out", "%{http_code}", "--output", "/dev/null", "-X", "DELETE", "\(base)/hello"), "405")
+        XCTAssertEqual(
+            try curl("--write-out", "%{http_code}", "--output", "/dev/null", "-X", "DELETE", "\(base)/hello"), "405")
         let big = String(repeating: "x", count: 1024 * 1024 + 1)
         let (_, tooLarge) = try run(
-            "curl", ["--silent", "--write-out", "%{http_code}", "--output", "/dev/null", "--data-binary", "@-", "\(base)/echo"],
+            "curl",
+            [
+                "--silent", "--write-out", "%{http_code}", "--output", "/dev/null", "--data-binary", "@-",
+                "\(base)/echo",
+            ],
             input: big)
         XCTAssertEqual(tooLarge, "413")
     }

@@ -53,7 +53,8 @@ final class TestServer: Sendable {
     }
 
     static func emptyApplication() throws -> HTTPApplication<TestRoute> {
-        HTTPApplication(router: RouterBuilder<TestRoute>().build(), logger: CapturingLogger()) { route, request, context in
+        HTTPApplication(router: RouterBuilder<TestRoute>().build(), logger: CapturingLogger()) {
+            route, request, context in
             try await route.handle(request, context)
         }
     }
@@ -109,7 +110,8 @@ final class RawClient {
         defer { freeaddrinfo(list) }
         fd = socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestError("socket errno \(errno)") }
-        var timeout = timeval(tv_sec: Int(receiveTimeout), tv_usec: Int((receiveTimeout - receiveTimeout.rounded(.down)) * 1e6))
+        var timeout = timeval(
+            tv_sec: Int(receiveTimeout), tv_usec: Int((receiveTimeout - receiveTimeout.rounded(.down)) * 1e6))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var enabled: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &enabled, socklen_t(MemoryLayout<Int32>.size))
@@ -179,7 +181,10 @@ final class RawClient {
             if line.isEmpty { break }
             let colon = line.firstIndex(of: ":")!
             headers.append(
-                (name: String(line[..<colon]), value: line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+                (
+                    name: String(line[..<colon]),
+                    value: line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                ))
         }
         let status = Int(statusLine.split(separator: " ")[1]) ?? 0
         let find = { (name: String) in headers.first { $0.name.lowercased() == name }?.value }
@@ -202,7 +207,8 @@ final class RawClient {
             body = buffer
             buffer = []
         }
-        return RawResponse(statusLine: statusLine, headers: headers, body: body, raw: raw + String(decoding: body, as: UTF8.self))
+        return RawResponse(
+            statusLine: statusLine, headers: headers, body: body, raw: raw + String(decoding: body, as: UTF8.self))
     }
 
     /// Reads one chunk of a chunked body; nil at the last chunk.
@@ -255,52 +261,72 @@ final class Counter: Sendable {
 
 /// Routes shared by the socket tests.
 func standardRoutes(_ builder: inout RouterBuilder<TestRoute>, calls: Counter = Counter()) throws {
-    try builder.add(.GET, "/hello", TestRoute { _, _ in
-        calls.increment()
-        return .text("hello")
-    })
-    try builder.add(.POST, "/echo", TestRoute { request, _ in
-        calls.increment()
-        return HTTPResponse(status: .ok, headers: ["Content-Type": "application/octet-stream"], body: request.body)
-    })
-    try builder.add(.GET, "/slow/{ms:int}", TestRoute { request, _ in
-        calls.increment()
-        let milliseconds = request.pathParameters.int("ms") ?? 0
-        try await Task.sleep(for: .milliseconds(milliseconds))
-        return .text("slow \(milliseconds)")
-    })
-    try builder.add(.GET, "/stream/{count:int}", TestRoute { request, _ in
-        calls.increment()
-        let count = request.pathParameters.int("count") ?? 0
-        let chunks = AsyncStream<[UInt8]> { continuation in
-            for index in 0..<count { continuation.yield(Array("chunk \(index)\n".utf8)) }
-            continuation.finish()
-        }
-        return HTTPResponse(headers: ["Content-Type": "application/x-ndjson"], stream: HTTPBodyStream(chunks))
-    })
-    try builder.add(.GET, "/big/{kib:int}", TestRoute { request, _ in
-        calls.increment()
-        return HTTPResponse(body: [UInt8](repeating: 0x61, count: 1024 * (request.pathParameters.int("kib") ?? 0)))
-    })
-    try builder.add(.GET, "/whoami", TestRoute { request, _ in
-        calls.increment()
-        return .text("\(request.remoteAddress) \(request.requestID)")
-    })
-    try builder.add(.POST, "/form", TestRoute { request, _ in
-        calls.increment()
-        let form = try URLEncodedForm(parsing: request.body)
-        guard form.repeatedNames.isEmpty else {
-            throw HTTPError(.badRequest, detail: "repeated", fieldErrors: form.repeatedNames.map { HTTPFieldError(field: $0, message: "repeated") })
-        }
-        return .text(form.fields.map { "\($0.name)=\($0.value)" }.joined(separator: ",") + " q=" + (request.query["q"] ?? "-"))
-    })
+    try builder.add(
+        .GET, "/hello",
+        TestRoute { _, _ in
+            calls.increment()
+            return .text("hello")
+        })
+    try builder.add(
+        .POST, "/echo",
+        TestRoute { request, _ in
+            calls.increment()
+            return HTTPResponse(status: .ok, headers: ["Content-Type": "application/octet-stream"], body: request.body)
+        })
+    try builder.add(
+        .GET, "/slow/{ms:int}",
+        TestRoute { request, _ in
+            calls.increment()
+            let milliseconds = request.pathParameters.int("ms") ?? 0
+            try await Task.sleep(for: .milliseconds(milliseconds))
+            return .text("slow \(milliseconds)")
+        })
+    try builder.add(
+        .GET, "/stream/{count:int}",
+        TestRoute { request, _ in
+            calls.increment()
+            let count = request.pathParameters.int("count") ?? 0
+            let chunks = AsyncStream<[UInt8]> { continuation in
+                for index in 0..<count { continuation.yield(Array("chunk \(index)\n".utf8)) }
+                continuation.finish()
+            }
+            return HTTPResponse(headers: ["Content-Type": "application/x-ndjson"], stream: HTTPBodyStream(chunks))
+        })
+    try builder.add(
+        .GET, "/big/{kib:int}",
+        TestRoute { request, _ in
+            calls.increment()
+            return HTTPResponse(body: [UInt8](repeating: 0x61, count: 1024 * (request.pathParameters.int("kib") ?? 0)))
+        })
+    try builder.add(
+        .GET, "/whoami",
+        TestRoute { request, _ in
+            calls.increment()
+            return .text("\(request.remoteAddress) \(request.requestID)")
+        })
+    try builder.add(
+        .POST, "/form",
+        TestRoute { request, _ in
+            calls.increment()
+            let form = try URLEncodedForm(parsing: request.body)
+            guard form.repeatedNames.isEmpty else {
+                throw HTTPError(
+                    .badRequest, detail: "repeated",
+                    fieldErrors: form.repeatedNames.map { HTTPFieldError(field: $0, message: "repeated") })
+            }
+            return .text(
+                form.fields.map { "\($0.name)=\($0.value)" }.joined(separator: ",") + " q="
+                    + (request.query["q"] ?? "-"))
+        })
 }
 
 /// Blocking send of everything, usable from another thread than the client's owner.
 func sendAll(_ fd: Int32, _ bytes: [UInt8]) throws {
     var offset = 0
     while offset < bytes.count {
-        let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+        let sent = bytes.withUnsafeBytes {
+            Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+        }
         guard sent > 0 else { throw TestError("send errno \(errno)") }
         offset += sent
     }
