@@ -1,6 +1,8 @@
+import Employees
 import EventStore
 import Foundation
 import Security
+import TestSupport
 import XCTest
 
 @testable import App
@@ -156,5 +158,36 @@ final class AuthorityCheckerTests: XCTestCase {
         XCTAssertNil(AuthorityChecker.employeeNumber(ofPrincipal: "employee:٣"))
         XCTAssertNil(AuthorityChecker.employeeNumber(ofPrincipal: "employee:0"))
         XCTAssertNil(AuthorityChecker.employeeNumber(ofPrincipal: "system"))
+    }
+}
+
+/// `employees verify-log --authority` end to end, over the database of a running service.
+final class VerifyLogAuthorityTests: XCTestCase {
+    func testExitsOneOnceTheLogHoldsAnEventItsActorWasNotEntitledTo() async throws {
+        let harness = try await ServiceHarness.start()
+        do {
+            let cluster = try TestCluster.shared()
+            let url = "host=\(cluster.socketDirectory) port=\(cluster.settings.port) user=postgres dbname=\(harness.database.database)"
+            let dataDirectory = try TestCluster.makeTemporaryFolder()
+            let reader = try await harness.makeEmployee(email: "reader@example.com", scopes: [.userRead])
+            let other = try await harness.makeEmployee(email: "other@example.com")
+            let verifyChain = ["verify-log", "--database-url", url, "--data-dir", dataDirectory]
+            let verifyAuthority = verifyChain + ["--authority"]
+            var status = await Entrypoint.run(arguments: verifyAuthority, environment: [:])
+            XCTAssertEqual(status, 0, "events recorded by the system only")
+
+            // The API refuses this (403); appending it behind the API's back is what the audit must catch.
+            let mallory = Actor(principal: "employee:\(reader)", scopes: ["user:read"], requestID: nil, idempotencyKey: nil)
+            _ = try await harness.service.context.commands.execute(
+                .update(EmployeeChanges(firstName: "Mallory")), on: try XCTUnwrap(EmployeeNumber(other)), by: mallory)
+            status = await Entrypoint.run(arguments: verifyAuthority, environment: [:])
+            XCTAssertEqual(status, 1, "an update of another's record with user:read only")
+            status = await Entrypoint.run(arguments: verifyChain, environment: [:])
+            XCTAssertEqual(status, 0, "the chain itself is intact: without --authority the check passes")
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
     }
 }
