@@ -16,6 +16,15 @@ struct APIContext: Sendable {
     let securityLog: SecurityLog
     let passwords: PasswordService
     let today: @Sendable () -> CalendarDate
+    let monitoring: Monitoring
+}
+
+/// What the audit and operations routes need beyond the command and query paths: the log watcher (live event
+/// streams), the principal feed (its position is a lag metric) and the request counters.
+struct Monitoring: Sendable {
+    let watcher: LogWatcher
+    let principalFeed: PrincipalFeed
+    let requests: RequestMetrics
 }
 
 /// Password checks and hashing. Argon2id is deliberately slow and memory-hungry, so it runs on a dispatch queue,

@@ -53,7 +53,10 @@ public enum Entrypoint {
             return try await withServices(configuration) { services in
                 let report = try await ChainVerifier(pool: services.pool).verify()
                 print(ChainReportText.render(report))
-                return report.isIntact ? 0 : 1
+                guard invocation.flag("authority") else { return report.isIntact ? 0 : 1 }
+                let authority = try await AuthorityAudit(reader: EventReader(pool: services.pool)).run()
+                print(AuthorityReportText.render(authority))
+                return report.isIntact && authority.violations.isEmpty ? 0 : 1
             }
         case "rebuild-projections":
             return try await withServices(configuration) { services in

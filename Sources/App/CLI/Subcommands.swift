@@ -16,6 +16,9 @@ public enum Subcommands {
     static let sample = OptionSpec(
         "sample", kind: .value(placeholder: "PATH"),
         help: "the sample CSV (default: ../shared/data/employees.csv from the working directory or the executable's folders)")
+    static let authority = OptionSpec(
+        "authority", kind: .flag,
+        help: "also check that every event's actor held the scopes its command required at that position")
 
     public static let all: [SubcommandSpec] = [
         SubcommandSpec(name: "serve", summary: "migrate the database, then serve the HTTP API", options: database + [host, port]),
@@ -23,7 +26,7 @@ public enum Subcommands {
         SubcommandSpec(
             name: "verify-log",
             summary: "recompute the event log's hash chain, check positions are gapless, print the head (exit 1 if broken)",
-            options: database),
+            options: database + [authority]),
         SubcommandSpec(
             name: "rebuild-projections", summary: "replay the whole log into fresh read models and swap them in atomically",
             options: database),

@@ -55,7 +55,7 @@ public final class EmployeeService: Sendable {
             pool: pool, appender: appender, commands: EmployeeCommandService(pool: pool, appender: appender, today: today),
             queries: EmployeeQueries(pool: pool), principals: feed.table, revokedTokens: revoked,
             securityLog: SecurityLog(pool: pool), passwords: PasswordService(hasher: PasswordHasher(), policy: PasswordPolicy()),
-            today: today)
+            today: today, monitoring: Monitoring(watcher: watcher, principalFeed: feed, requests: RequestMetrics()))
         let issuer = AccessTokenIssuer(keys: keys, issuer: Self.issuer, audience: Self.audience, principals: feed.table)
         let verifier = AccessTokenVerifier(keys: keys, issuer: Self.issuer, audience: Self.audience)
         let routes = try APIRoutes.table(context: context, keys: keys)
@@ -63,6 +63,7 @@ public final class EmployeeService: Sendable {
             router: routes.build(),
             middleware: [
                 RequestIDMiddleware(), AccessLogMiddleware(logger: StandardErrorLogger()),
+                RequestMetricsMiddleware(metrics: context.monitoring.requests),
                 CompatibilityEnvelopeMiddleware(),
                 AuthenticationMiddleware(verifier: verifier, principals: feed.table, revokedTokens: revoked, securityLog: context.securityLog),
                 IdempotencyMiddleware(store: IdempotencyStore(pool: pool)),
@@ -120,6 +121,9 @@ enum APIRoutes {
         try EmployeeRoutes.register(in: &table, context: context)
         try CompatibilityRoutes.register(in: &table, context: context)
         try AccountRoutes.register(in: &table, context: context)
+        try AuditRoutes.register(in: &table, context: context)
+        try MetricsRoutes.register(in: &table, context: context)
+        try OpenAPIRoutes.register(in: &table)  // last: it documents every route registered before it, and itself
         return table
     }
 }

@@ -1,0 +1,178 @@
+import HTTP
+import Security
+
+/// Builds the OpenAPI 3.1 document from the route table, so the document cannot list an operation the router does
+/// not serve, or miss one it does: paths, methods, operation ids, summaries and security come from the registered
+/// routes; request and response schemas from `OpenAPISchemas`, keyed by method and path. A route without an entry
+/// there is still documented (parameters, security, an undescribed response), so routes added later appear at once.
+enum OpenAPIDocument {
+    typealias JSON = OpenAPIValue
+
+    static let securitySchemeName = "oauth2"
+
+    static func build(_ routes: [RegisteredRoute]) -> JSON {
+        var paths: [String: JSON] = [:]
+        for route in routes {
+            let path = openAPIPath(route.pattern)
+            var item = paths[path].flatMap(\.objectMembers) ?? [:]
+            item[route.method.rawValue.lowercased()] = operation(route)
+            paths[path] = .object(item)
+        }
+        return .object([
+            "openapi": "3.1.0",
+            "info": .object([
+                "title": "Employee records API",
+                "version": "1.0.0",
+                "description": """
+                    An event-sourced employee records service: every change is an event in a hash-chained, append-only \
+                    log; reads come from projections; auditors read the log itself.
+                    """,
+            ]),
+            "paths": .object(paths),
+            "components": .object([
+                "securitySchemes": .object([securitySchemeName: securityScheme]),
+                "schemas": .object(OpenAPISchemas.components),
+            ]),
+        ])
+    }
+
+    /// `/employees/{emp_no:int}` → `/employees/{emp_no}`.
+    static func openAPIPath(_ pattern: String) -> String {
+        pattern.split(separator: "/", omittingEmptySubsequences: false).map { segment in
+            guard segment.hasPrefix("{"), let colon = segment.firstIndex(of: ":") else { return String(segment) }
+            return String(segment[..<colon]) + "}"
+        }.joined(separator: "/")
+    }
+
+    /// The `{name:type}` segments of a pattern, as OpenAPI path parameters.
+    static func pathParameters(_ pattern: String) -> [JSON] {
+        pattern.split(separator: "/").compactMap { segment -> JSON? in
+            guard segment.hasPrefix("{"), segment.hasSuffix("}") else { return nil }
+            let inner = segment.dropFirst().dropLast()
+            let parts = inner.split(separator: ":", maxSplits: 1)
+            let name = String(parts[0])
+            let isInteger = parts.count == 2 && parts[1] == "int"
+            let schema: JSON = name == "emp_no" ? OpenAPISchemas.employeeNumber : isInteger ? ["type": "integer"] : ["type": "string"]
+            return ["name": .string(name), "in": "path", "required": true, "schema": schema]
+        }
+    }
+
+    static func operation(_ registered: RegisteredRoute) -> JSON {
+        let route = registered.route
+        let documented = OpenAPISchemas.operations["\(registered.method.rawValue) \(openAPIPath(registered.pattern))"]
+        let parameters = pathParameters(registered.pattern) + (documented?.parameters ?? [])
+        var members: [String: JSON] = [
+            "operationId": .string(route.operationID),
+            "summary": .string(route.summary),
+            "security": .array(securityRequirements(route.access)),
+        ]
+        if !parameters.isEmpty { members["parameters"] = .array(parameters) }
+        if let body = documented?.requestBody { members["requestBody"] = body }
+
+        var responses: [String: JSON] = [:]
+        if let documented {
+            for (status, response) in documented.responses { responses[status] = response }
+        } else {
+            responses["default"] = .object(["description": "Not described in this document yet"])
+        }
+        let problem =
+            CompatibilityRoutes.serves(rawPath: registered.pattern)
+            ? OpenAPISchemas.envelopeErrorResponse : OpenAPISchemas.problemResponse
+        if !parameters.isEmpty || documented?.requestBody != nil { responses["400"] = responses["400"] ?? problem("The request is malformed") }
+        if case .public = route.access {} else {
+            responses["401"] = problem("Missing, invalid, expired or revoked access token")
+            responses["403"] = problem("The token lacks the required scopes")
+        }
+        if registered.pattern.contains("{emp_no") { responses["404"] = responses["404"] ?? problem("No such employee") }
+        responses["503"] = responses["503"] ?? problem("The database is unavailable; retry after the Retry-After delay")
+        members["responses"] = .object(responses)
+        return .object(members)
+    }
+
+    /// One requirement object per alternative: all scopes of one object are needed, any one object suffices.
+    static func securityRequirements(_ access: Access) -> [JSON] {
+        func requirement(_ scopes: ScopeSet) -> JSON {
+            .object([securitySchemeName: .array(scopes.scopes.map { .string($0.rawValue) })])
+        }
+        switch access {
+        case .public: return []
+        case .authenticated: return [requirement(.empty)]
+        case .scopes(let scopes), .ownRecordOnly(let scopes): return [requirement(scopes)]
+        case .ownRecordOr(let own, let any): return [requirement(own), requirement(any)]
+        }
+    }
+
+    static var securityScheme: JSON {
+        var scopes: [String: JSON] = [:]
+        for scope in Scope.allCases { scopes[scope.rawValue] = .string(description(of: scope)) }
+        return .object([
+            "type": "oauth2",
+            "description": "Access tokens (RFC 9068 JWTs) from the password grant; send them as `Authorization: Bearer`.",
+            "flows": .object(["password": .object(["tokenUrl": "/auth/token", "refreshUrl": "/auth/token", "scopes": .object(scopes)])]),
+        ])
+    }
+
+    static func description(of scope: Scope) -> String {
+        switch scope {
+        case .userRead: "Read your own record"
+        case .userWrite: "Change your own record and password (implies user:read)"
+        case .adminRead: "Read and search every employee's record (implies user:read)"
+        case .adminWrite: "Create and change every record, disable and enable employees (implies user:write and admin:read)"
+        case .auditRead: "Read the event log, employee histories and the security log"
+        case .scopeGrant: "Grant and revoke scopes"
+        case .superAll: "Everything (implies every other scope)"
+        }
+    }
+}
+
+/// JSON as the OpenAPI document is written: built with literals in code, encoded with sorted keys.
+indirect enum OpenAPIValue: Encodable, Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
+{
+    case string(String)
+    case integer(Int64)
+    case bool(Bool)
+    case array([OpenAPIValue])
+    case object([String: OpenAPIValue])
+
+    init(stringLiteral value: String) { self = .string(value) }
+    init(booleanLiteral value: Bool) { self = .bool(value) }
+    init(integerLiteral value: Int64) { self = .integer(value) }
+    init(arrayLiteral elements: OpenAPIValue...) { self = .array(elements) }
+    init(dictionaryLiteral members: (String, OpenAPIValue)...) {
+        self = .object(Dictionary(members, uniquingKeysWith: { _, last in last }))
+    }
+
+    /// The members of an object, nil for other kinds.
+    var objectMembers: [String: OpenAPIValue]? {
+        if case .object(let members) = self { return members }
+        return nil
+    }
+
+    private struct MemberKey: CodingKey {
+        let stringValue: String
+        init(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .string(let text):
+            var container = encoder.singleValueContainer()
+            try container.encode(text)
+        case .integer(let number):
+            var container = encoder.singleValueContainer()
+            try container.encode(number)
+        case .bool(let flag):
+            var container = encoder.singleValueContainer()
+            try container.encode(flag)
+        case .array(let elements):
+            var container = encoder.unkeyedContainer()
+            for element in elements { try container.encode(element) }
+        case .object(let members):
+            var container = encoder.container(keyedBy: MemberKey.self)
+            for (name, member) in members { try container.encode(member, forKey: MemberKey(stringValue: name)) }
+        }
+    }
+}
