@@ -115,6 +115,7 @@ enum APIRoutes {
         var table = RouteTable()
         try OperationalRoutes.register(in: &table, context: context, keys: keys)
         try EmployeeRoutes.register(in: &table, context: context)
+        try AuthRoutes.register(in: &table, context: context, keys: keys)
         return table
     }
 }
