@@ -14,14 +14,15 @@ struct ServiceHarness {
     let client: HTTPTestClient
     let database: PostgresConfiguration
 
-    static func start() async throws -> ServiceHarness {
+    /// - Parameter environment: what the service reads from its environment (e.g. `EMPLOYEES_JWT_HS256_SECRET`).
+    static func start(environment: [String: String] = [:]) async throws -> ServiceHarness {
         let cluster = try TestCluster.shared()
         let database = try TestCluster.makeDatabase(prefix: "api")
         let url = "host=\(cluster.socketDirectory) port=\(cluster.settings.port) user=postgres dbname=\(database.database)"
         let dataDirectory = try TestCluster.makeTemporaryFolder()
         let service = try await EmployeeService.start(
             ServiceConfiguration(dataDirectory: dataDirectory, databaseURL: url, host: "127.0.0.1", port: 0),
-            environment: [:], log: { _ in })
+            environment: environment, log: { _ in })
         return ServiceHarness(service: service, client: HTTPTestClient(port: service.addresses[0].port), database: database)
     }
 

@@ -66,14 +66,10 @@ struct AuthorizationServer: Sendable {
         }
         let matches = await passwords.verify(password, against: hash)
         let outdated = passwords.hasher.needsRehash(hash)
-        guard matches else {
+        guard matches, !account.isDisabled else {
             // A legacy hash may be much cheaper than a current one: top the time up to an unknown user's.
             if outdated { await passwords.dummyVerify(password) }
-            log("login_failed", empNo: account.empNo, username: username, reason: "bad_password", origin)
-            throw OAuthError.badCredentials
-        }
-        guard !account.isDisabled else {
-            log("login_failed", empNo: account.empNo, username: username, reason: "disabled", origin)
+            log("login_failed", empNo: account.empNo, username: username, reason: matches ? "disabled" : "bad_password", origin)
             throw OAuthError.badCredentials
         }
         throttle.recordSuccess(username: username, address: origin.address)
@@ -231,7 +227,7 @@ struct AuthorizationServer: Sendable {
         }
         guard let verified = try? verifier.verify(token) else { return }
         let now = Date()
-        try await pool.withConnection { connection in
+        let inserted = try await pool.withConnection { connection in
             try connection.execute(
                 """
                 INSERT INTO revoked_access_tokens (jti, emp_no, revoked_at, expires_at)
@@ -240,7 +236,7 @@ struct AuthorizationServer: Sendable {
                 """)
         }
         revokedTokens.insert(verified.tokenID)
-        log("token_revoked", empNo: verified.empNo, username: nil, reason: "access_token", origin)
+        if inserted > 0 { log("token_revoked", empNo: verified.empNo, username: nil, reason: "access_token", origin) }
     }
 
     // MARK: Security log
