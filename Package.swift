@@ -39,7 +39,7 @@ let package = Package(
         .executableTarget(name: "HTTPFuzz", dependencies: ["HTTP"], swiftSettings: strict),
 
         // bench/auth: token verification and password hashing costs, and a seeded service for the login benchmark.
-        .executableTarget(name: "AuthBench", dependencies: ["App", "Security", "Crypto"], swiftSettings: strict),
+        .executableTarget(name: "AuthBench", dependencies: ["App", "Security", "Crypto", "Employees", "CXCrypt"], swiftSettings: strict),
 
         // Shared test helpers: the throw-away PostgreSQL cluster of a test run, fresh databases, clients.
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport", swiftSettings: strict),
