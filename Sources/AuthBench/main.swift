@@ -3,8 +3,8 @@
 //                     principal-table check the authentication middleware adds
 //   hash              the price of one Argon2id hash at OWASP parameters and one yescrypt hash at libxcrypt's
 //                     default cost, and of verifying each through PasswordHasher
-//   serve DIR         a service over an embedded cluster in DIR with one employee whose password is known, for
-//                     wrk to log in against; prints "ready PORT EMAIL PASSWORD", stops on SIGTERM or SIGINT
+//   serve DIR         a service over an embedded cluster in DIR with employees whose password is known, for
+//                     wrk to log in against; prints "ready PORT ACCOUNTS PASSWORD", stops on SIGTERM or SIGINT
 //
 // `serve` seeds through the app's internal command service, so this target imports App with @testable: bench/auth
 // builds it with -enable-testing.
@@ -89,21 +89,25 @@ func hashBenchmark() throws {
     print("yescrypt $y$\(cost)$ (libxcrypt default cost), one hash: \(formatted(yescryptCost)) ms; verify: \(formatted(yescryptVerify)) ms")
 }
 
+/// Employees `bench-0@example.com` … `bench-15@example.com`, all with the same password: wrk spreads its logins over
+/// them, because the throttle counts a login as a failure until it succeeds, so more than five simultaneous logins
+/// of one account from one address are refused.
 func serve(dataDirectory: String) async throws {
     let service = try await EmployeeService.start(
         ServiceConfiguration(dataDirectory: dataDirectory, databaseURL: nil, host: "127.0.0.1", port: 0), log: { _ in })
-    let email = "bench@example.com"
     let password = "violet tramway nineteen lanterns"
+    let accounts = 16
     let existing = try await service.context.pool.withConnection { connection in
-        try connection.query("SELECT count(*) FROM employees WHERE lower(email) = \(email)").first!.decode(Int.self, column: 0)
+        try connection.query("SELECT count(*) FROM employees WHERE email LIKE 'bench-%@example.com'").first!.decode(Int.self, column: 0)
     }
-    if existing == 0 {
+    let hash = try PasswordHasher().hash(password)
+    for index in existing..<accounts {
         var fields = EmployeeFields(firstName: "Bench", lastName: "Mark", birthDate: "1970-01-01", gender: "F", hireDate: "2000-01-01")
-        fields.email = email
-        let outcome = try await service.context.commands.create(fields, passwordHash: try PasswordHasher().hash(password), by: .system())
+        fields.email = "bench-\(index)@example.com"
+        let outcome = try await service.context.commands.create(fields, passwordHash: hash, by: .system())
         _ = try await service.context.commands.execute(.grantScope(Scope.userRead.rawValue), on: outcome.empNo, by: .system())
     }
-    FileHandle.standardOutput.write(Data("ready \(service.addresses[0].port) \(email) \(password)\n".utf8))
+    FileHandle.standardOutput.write(Data("ready \(service.addresses[0].port) \(accounts) \(password)\n".utf8))
     for await _ in ShutdownSignals.stream() { break }
     await service.shutdown()
 }
