@@ -35,6 +35,9 @@ final class PythonTokenTests: XCTestCase {
             variables["EMPLOYEES_TEST_USERNAME"] = email
             variables["EMPLOYEES_TEST_PASSWORD"] = Self.password
             variables["EMPLOYEES_TEST_EMP_NO"] = String(empNo)
+            // Tokens issued in the second of the password change are refused; tokens minted in Python must say later.
+            let notBefore = harness.service.context.principals.tokensNotBefore(empNo: Int64(empNo))
+            variables["EMPLOYEES_TEST_TOKENS_NOT_BEFORE"] = String(Int(notBefore?.timeIntervalSince1970 ?? 0))
             variables.merge(extra) { $1 }
             let (status, output) = try await Self.runProcess(["bash", Self.script.path], environment: variables)
             XCTAssertEqual(status, 0, "test_tokens.py (\(mode)) failed:\n\(output)")

@@ -4,6 +4,8 @@ Started by Tests/AppTests/PythonTokenTests.swift against a running service. Envi
   EMPLOYEES_TEST_PORT      the service's port on 127.0.0.1
   EMPLOYEES_TEST_MODE      "eddsa" (the default key set) or "hs256" (the service runs with a shared secret)
   EMPLOYEES_TEST_USERNAME, EMPLOYEES_TEST_PASSWORD, EMPLOYEES_TEST_EMP_NO   an employee holding user:read
+  EMPLOYEES_TEST_TOKENS_NOT_BEFORE   the earliest `iat` the service accepts for that employee (the second after
+                                     its password was set: tokens issued in that second are revoked by design)
   EMPLOYEES_TEST_HS256_SECRET   in hs256 mode, the service's secret
 Exit status 0 when every test passes.
 """
@@ -30,6 +32,7 @@ BASE = f"http://127.0.0.1:{os.environ['EMPLOYEES_TEST_PORT']}"
 USERNAME = os.environ["EMPLOYEES_TEST_USERNAME"]
 PASSWORD = os.environ["EMPLOYEES_TEST_PASSWORD"]
 EMP_NO = int(os.environ["EMPLOYEES_TEST_EMP_NO"])
+TOKENS_NOT_BEFORE = int(os.environ.get("EMPLOYEES_TEST_TOKENS_NOT_BEFORE", "0"))
 ISSUER = "employees"
 AUDIENCE = "employees-api"
 TIMEOUT = 30
@@ -40,7 +43,7 @@ def b64url(data: bytes) -> str:
 
 
 def claims(**overrides):
-    now = int(time.time())
+    now = max(int(time.time()), TOKENS_NOT_BEFORE)
     base = {
         "iss": ISSUER, "sub": f"employee:{EMP_NO}", "aud": AUDIENCE, "emp_no": EMP_NO, "client_id": "python",
         "scope": "user:read", "iat": now, "exp": now + 300, "jti": str(uuid.uuid4()),
@@ -132,8 +135,10 @@ class EdDSATokens(Common, unittest.TestCase):
         self.assertEqual(header["typ"], "at+jwt")
         jwks = jwt.PyJWKClient(f"{BASE}/.well-known/jwks.json")
         key = jwks.get_signing_key_from_jwt(access)
+        # Leeway: a token issued in the second of a password change is stamped with the next second (see
+        # PrincipalTable in docs/ARCHITECTURE.md), and this employee's password was set a moment ago.
         decoded = jwt.decode(
-            access, key.key, algorithms=["EdDSA"], audience=AUDIENCE, issuer=ISSUER,
+            access, key.key, algorithms=["EdDSA"], audience=AUDIENCE, issuer=ISSUER, leeway=2,
             options={"require": ["exp", "iat", "iss", "aud", "sub", "jti"]})
         self.assertEqual(decoded["sub"], f"employee:{EMP_NO}")
         self.assertEqual(decoded["emp_no"], EMP_NO)
@@ -171,7 +176,7 @@ class HS256Tokens(Common, unittest.TestCase):
     def test_our_hs256_token_verifies_with_pyjwt(self):
         access = parse_token_response(login().text, scope="user:read")["access_token"]
         self.assertEqual(jwt.get_unverified_header(access)["kid"], self.kid)
-        decoded = jwt.decode(access, self.secret, algorithms=["HS256"], audience=AUDIENCE, issuer=ISSUER)
+        decoded = jwt.decode(access, self.secret, algorithms=["HS256"], audience=AUDIENCE, issuer=ISSUER, leeway=2)
         self.assertEqual(decoded["emp_no"], EMP_NO)
 
     def test_minted_tokens_with_wrong_claims_are_refused(self):
