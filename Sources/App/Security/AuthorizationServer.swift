@@ -55,7 +55,7 @@ struct AuthorizationServer: Sendable {
             log("login_throttled", empNo: nil, username: username, reason: "too_many_failures", origin)
             throw OAuthError(.slowDown, "Too many failed login attempts; retry later", retryAfterSeconds: seconds)
         }
-        // Counted before the check, so parallel guesses cannot outrun the throttle; a success clears it.
+        // Counted before the password is checked, so parallel guesses cannot outrun the throttle; a success clears it.
         throttle.recordFailure(username: username, address: origin.address)
 
         let account = try await lookUp(username)
@@ -73,7 +73,8 @@ struct AuthorizationServer: Sendable {
             throw OAuthError.badCredentials
         }
         throttle.recordSuccess(username: username, address: origin.address)
-        if outdated { try await rehash(account.empNo, from: hash, password: password) }
+        // Best effort: if storing the new hash fails, the old one still verifies and the next login tries again.
+        if outdated { try? await rehash(account.empNo, from: hash, password: password) }
 
         let granted = requested.map { $0.intersection(account.scopes.closure) } ?? account.scopes
         let access = try issuer.issue(empNo: account.empNo, clientID: clientID, scopes: granted)
