@@ -39,6 +39,8 @@ let package = Package(
         .executableTarget(name: "HTTPFuzz", dependencies: ["HTTP"], swiftSettings: strict),
 
         // bench/auth: token verification and password hashing costs, and a seeded service for the login benchmark.
+        // It seeds through App's internal command service (@testable), so release builds of it need -enable-testing
+        // (bench/auth passes it); build release products by name (--product), as the Dockerfile does.
         .executableTarget(name: "AuthBench", dependencies: ["App", "Security", "Crypto", "Employees", "CXCrypt"], swiftSettings: strict),
 
         // Shared test helpers: the throw-away PostgreSQL cluster of a test run, fresh databases, clients.
