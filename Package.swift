@@ -38,6 +38,11 @@ let package = Package(
         // bench/fuzz-http: libFuzzer target for the HTTP parser (inert unless built by that script).
         .executableTarget(name: "HTTPFuzz", dependencies: ["HTTP"], swiftSettings: strict),
 
+        // bench/auth: token verification and password hashing costs, and a seeded service for the login benchmark.
+        // It seeds through App's internal command service (@testable), so release builds of it need -enable-testing
+        // (bench/auth passes it); build release products by name (--product), as the Dockerfile does.
+        .executableTarget(name: "AuthBench", dependencies: ["App", "Security", "Crypto", "Employees", "CXCrypt"], swiftSettings: strict),
+
         // Shared test helpers: the throw-away PostgreSQL cluster of a test run, fresh databases, clients.
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport", swiftSettings: strict),
 
@@ -47,6 +52,6 @@ let package = Package(
         .testTarget(name: "SecurityTests", dependencies: ["Security", "Crypto"], swiftSettings: strict),
         .testTarget(name: "EmployeesTests", dependencies: ["Employees"], swiftSettings: strict),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Postgres", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "AppTests", dependencies: ["App", "Employees", "EventStore", "Postgres", "Security", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "AppTests", dependencies: ["App", "Crypto", "Employees", "EventStore", "Postgres", "Security", "TestSupport"], swiftSettings: strict),
     ]
 )

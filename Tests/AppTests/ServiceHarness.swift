@@ -15,14 +15,15 @@ struct ServiceHarness {
     let database: PostgresConfiguration
 
     /// A service on the shared test cluster, or on `cluster` (for tests that stop and start PostgreSQL).
-    static func start(cluster: EmbeddedPostgres? = nil) async throws -> ServiceHarness {
+    /// - Parameter environment: what the service reads from its environment (e.g. `EMPLOYEES_JWT_HS256_SECRET`).
+    static func start(cluster: EmbeddedPostgres? = nil, environment: [String: String] = [:]) async throws -> ServiceHarness {
         let cluster = try cluster ?? TestCluster.shared()
         let database = try cluster.createDatabase("api_\(UInt32.random(in: 0...UInt32.max))")
         let url = "host=\(cluster.socketDirectory) port=\(cluster.settings.port) user=postgres dbname=\(database.database)"
         let dataDirectory = try TestCluster.makeTemporaryFolder()
         let service = try await EmployeeService.start(
             ServiceConfiguration(dataDirectory: dataDirectory, databaseURL: url, host: "127.0.0.1", port: 0),
-            environment: [:], log: { _ in })
+            environment: environment, log: { _ in })
         return ServiceHarness(service: service, client: HTTPTestClient(port: service.addresses[0].port), database: database)
     }
 

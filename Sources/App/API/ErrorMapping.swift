@@ -21,6 +21,8 @@ enum ErrorMapping {
             return error.httpError
         case let error as AccountError:
             return httpError(for: error)
+        case let error as OAuthError:
+            return httpError(for: error)
         case let error as PostgresError where error.kind != .server || error.isTransient:
             return unavailable()
         case let error as AppendError:
@@ -52,6 +54,17 @@ enum ErrorMapping {
         case .unavailable:
             return unavailable()
         }
+    }
+
+    /// RFC 6749 §5.2: 400 (429 when throttled, with `Retry-After`) with `error` and `error_description`, plus
+    /// `detail` for the original system's clients; never cached.
+    static func httpError(for error: OAuthError) -> HTTPError {
+        var headers: HTTPHeaders = ["Cache-Control": "no-store", "Pragma": "no-cache"]
+        if let seconds = error.retryAfterSeconds { headers.set("Retry-After", String(seconds)) }
+        return HTTPError(
+            error.code == .slowDown ? .tooManyRequests : .badRequest, detail: error.description,
+            members: [(name: "error", value: .string(error.code.rawValue)), (name: "error_description", value: .string(error.description))],
+            headers: headers)
     }
 
     static func validation(_ errors: ValidationErrors) -> HTTPError {

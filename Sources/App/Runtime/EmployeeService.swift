@@ -121,6 +121,7 @@ enum APIRoutes {
         try EmployeeRoutes.register(in: &table, context: context)
         try CompatibilityRoutes.register(in: &table, context: context)
         try AccountRoutes.register(in: &table, context: context)
+        try AuthRoutes.register(in: &table, context: context, keys: keys)
         try AuditRoutes.register(in: &table, context: context)
         try MetricsRoutes.register(in: &table, context: context)
         try OpenAPIRoutes.register(in: &table)  // last: it documents every route registered before it, and itself

@@ -10,7 +10,8 @@ import Synchronization
 /// password or a token.
 final class SecurityLog: Sendable {
     struct Entry: Sendable, Hashable {
-        /// `login_succeeded`, `login_failed`, `login_throttled`, `access_denied`, `token_revoked`, `refresh_reuse`.
+        /// `login_succeeded`, `login_failed`, `login_throttled`, `access_denied`, `token_revoked`, `refresh_reuse`,
+        /// `token_refreshed`, `refresh_failed`.
         let kind: String
         let principal: String?
         let attemptedUsername: String?
