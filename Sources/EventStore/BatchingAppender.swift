@@ -99,9 +99,6 @@ struct BatchWriter: Sendable {
     let projections: [any InlineProjection]
     let recordedAt: Date
 
-    /// The `event_log_head` row is created by the first migration; without it nothing can be appended.
-    private struct MissingHeadRow: Error {}
-
     private struct StaleVersion: Error {
         let actual: Int
 
@@ -116,10 +113,8 @@ struct BatchWriter: Sendable {
     }
 
     func write(_ requests: [AppendRequest], on connection: PostgresConnection) throws -> [Result<AppendResult, AppendError>] {
-        let headRows = try connection.query("SELECT position, hash FROM event_log_head FOR UPDATE")
-        guard let headRow = headRows.first else { throw MissingHeadRow() }
-        var head = ChainHead(position: try headRow.decode(Int64.self, column: 0), hash: try headRow.decode([UInt8].self, column: 1))
-        let microseconds = Int64((recordedAt.timeIntervalSince1970 * 1_000_000).rounded())
+        var head = try LogWriting.lockHead(on: connection)
+        let microseconds = LogWriting.microseconds(since1970: recordedAt)
         var rows = EventRows()
         var outcomes: [Result<AppendResult, AppendError>] = []
         outcomes.reserveCapacity(requests.count)
@@ -136,16 +131,18 @@ struct BatchWriter: Sendable {
                 continue
             }
             do {
-                let (recorded, texts) = try connection.withSavepoint {
+                let texts = try LogWriting.Texts(of: request)
+                let recorded = try connection.withSavepoint {
                     let version = try claimVersions(for: request, on: connection)
-                    let recorded = try record(request, firstVersion: version - request.events.count + 1, after: head, at: microseconds)
-                    for projection in projections { try projection.apply(recorded.events, of: request, on: connection) }
-                    return (recorded, recorded.texts)
+                    let recorded = LogWriting.record(
+                        request, texts: texts, firstVersion: version - request.events.count + 1, after: head, at: microseconds)
+                    for projection in projections { try projection.apply(recorded, of: request, on: connection) }
+                    return recorded
                 }
-                rows.append(recorded.events, texts: texts)
-                head = ChainHead(position: recorded.events.last!.position, hash: recorded.events.last!.hash)
+                rows.append(recorded, texts: texts)
+                head = ChainHead(position: recorded.last!.position, hash: recorded.last!.hash)
                 ids.forEach { idsInBatch.insert($0) }
-                outcomes.append(.success(AppendResult(events: recorded.events, streamVersion: recorded.events.last!.streamVersion, wasAlreadyAppended: false)))
+                outcomes.append(.success(AppendResult(events: recorded, streamVersion: recorded.last!.streamVersion, wasAlreadyAppended: false)))
             } catch let stale as StaleVersion {
                 if stale.couldBeARetry(of: request), let earlier = try previouslyAppended(request, on: connection) {
                     outcomes.append(.success(earlier))
@@ -159,28 +156,7 @@ struct BatchWriter: Sendable {
             }
         }
 
-        guard !rows.positions.isEmpty else { return outcomes }
-        try connection.execute(
-            """
-            INSERT INTO events (position, stream_id, stream_version, event_id, event_type, schema_version, data, metadata,
-                                recorded_at, previous_hash, hash)
-            SELECT position, stream_id, stream_version, event_id, event_type, schema_version, data::jsonb, metadata::jsonb,
-                   timestamptz 'epoch' + recorded_at * interval '1 microsecond', decode(previous_hash, 'hex'), decode(hash, 'hex')
-            FROM unnest(\(rows.positions), \(rows.streamIDs), \(rows.streamVersions), \(rows.eventIDs), \(rows.types),
-                        \(rows.schemaVersions), \(rows.data), \(rows.metadata), \(rows.recordedAt), \(rows.previousHashes),
-                        \(rows.hashes))
-                AS appended(position, stream_id, stream_version, event_id, event_type, schema_version, data, metadata,
-                            recorded_at, previous_hash, hash)
-            """)
-        try connection.execute("UPDATE event_log_head SET position = \(head.position), hash = \(head.hash)")
-        for projection in projections {
-            try connection.execute(
-                """
-                INSERT INTO projection_checkpoints (projection, position) VALUES (\(projection.name), \(head.position))
-                ON CONFLICT (projection) DO UPDATE SET position = excluded.position
-                """)
-        }
-        try connection.execute("SELECT pg_notify('events', \(String(head.position)))")
+        try LogWriting.finish(rows, head: head, projections: projections, on: connection)
         return outcomes
     }
 
@@ -209,35 +185,6 @@ struct BatchWriter: Sendable {
         throw StaleVersion(actual: try current.first?.decode(Int.self, column: 0) ?? 0)
     }
 
-    private struct Recorded {
-        let events: [RecordedEvent]
-        let texts: [(data: String, metadata: String)]
-    }
-
-    private func record(_ request: AppendRequest, firstVersion: Int, after head: ChainHead, at microseconds: Int64) throws -> Recorded {
-        let metadataText = try request.metadata.canonicalText()
-        var previous = head
-        var events: [RecordedEvent] = []
-        var texts: [(data: String, metadata: String)] = []
-        for (offset, event) in request.events.enumerated() {
-            let dataText = try event.data.canonicalText()
-            let position = previous.position + 1
-            let version = firstVersion + offset
-            let hash = HashChain.hash(
-                previousHash: previous.hash, position: position, streamID: request.stream, streamVersion: version,
-                eventID: event.id, type: event.type, schemaVersion: event.schemaVersion, dataText: dataText,
-                metadataText: metadataText, recordedAtMicroseconds: microseconds)
-            events.append(
-                RecordedEvent(
-                    position: position, streamID: request.stream, streamVersion: version, id: event.id, type: event.type,
-                    schemaVersion: event.schemaVersion, data: event.data, metadata: request.metadata,
-                    recordedAtMicroseconds: microseconds, previousHash: previous.hash, hash: hash))
-            texts.append((dataText, metadataText))
-            previous = ChainHead(position: position, hash: hash)
-        }
-        return Recorded(events: events, texts: texts)
-    }
-
     /// The events of an earlier append with the same event ids, when this request is a retry of it.
     private func previouslyAppended(_ request: AppendRequest, on connection: PostgresConnection) throws -> AppendResult? {
         let ids = request.events.map(\.id)
@@ -246,36 +193,5 @@ struct BatchWriter: Sendable {
         guard events.count == ids.count, Set(events.map(\.id)) == Set(ids), events.allSatisfy({ $0.streamID == request.stream })
         else { return nil }
         return AppendResult(events: events, streamVersion: events.last!.streamVersion, wasAlreadyAppended: true)
-    }
-}
-
-/// Column arrays for inserting a whole batch of events with one statement.
-private struct EventRows {
-    var positions: [Int64] = []
-    var streamIDs: [String] = []
-    var streamVersions: [Int32] = []
-    var eventIDs: [UUID] = []
-    var types: [String] = []
-    var schemaVersions: [Int16] = []
-    var data: [String] = []
-    var metadata: [String] = []
-    var recordedAt: [Int64] = []
-    var previousHashes: [String] = []
-    var hashes: [String] = []
-
-    mutating func append(_ events: [RecordedEvent], texts: [(data: String, metadata: String)]) {
-        for (event, text) in zip(events, texts) {
-            positions.append(event.position)
-            streamIDs.append(event.streamID.rawValue)
-            streamVersions.append(Int32(event.streamVersion))
-            eventIDs.append(event.id)
-            types.append(event.type)
-            schemaVersions.append(Int16(event.schemaVersion))
-            data.append(text.data)
-            metadata.append(text.metadata)
-            recordedAt.append(event.recordedAtMicroseconds)
-            previousHashes.append(Hex.encode(event.previousHash))
-            hashes.append(Hex.encode(event.hash))
-        }
     }
 }

@@ -1,0 +1,220 @@
+import Foundation
+import Postgres
+
+/// Appends many requests that each create a NEW stream (`expectedVersion: .noStream`), for imports.
+///
+/// The batching appender pays a savepoint and a few statements per request; at hundreds of thousands of rows that
+/// dominates. Here a chunk of requests is one transaction with a fixed number of statements: lock the head, claim
+/// every stream with one `INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING`, link the events into the chain
+/// exactly as the batching appender does, let each projection apply the chunk in bulk, insert the events with one
+/// statement, move the head and checkpoints, notify, commit. Streams that already exist are reported as conflicts and
+/// skipped. When a projection refuses something in the chunk (a duplicate email) or a unique key is hit, the chunk is
+/// rolled back and redone one request per savepoint, so exactly the offending requests are reported.
+///
+/// Positions stay dense and the chain single: every chunk holds the head row from its first statement to its commit,
+/// like every other appending transaction, so bulk and online appends interleave chunk by chunk.
+public struct BulkAppender: Sendable {
+    private let pool: PostgresPool
+    private let projections: [any InlineProjection]
+    private let chunkSize: Int
+    private let clock: @Sendable () -> Date
+
+    public init(
+        pool: PostgresPool, projections: [any InlineProjection], chunkSize: Int = 5_000,
+        clock: @escaping @Sendable () -> Date = Date.init
+    ) {
+        precondition(chunkSize > 0, "a chunk holds at least one request")
+        self.pool = pool
+        self.projections = projections
+        self.chunkSize = chunkSize
+        self.clock = clock
+    }
+
+    /// Appends `requests` in chunks, each committed on its own. Returns what was appended and, by index into
+    /// `requests`, why the others were not. If a chunk's transaction fails, the chunks before it stay committed and
+    /// the error says how far the append got.
+    public func append(_ requests: [AppendRequest]) async throws(BulkAppendFailure) -> BulkAppendReport {
+        var report = BulkAppendReport()
+        var start = 0
+        while start < requests.count {
+            let chunk = Array(requests[start..<min(start + chunkSize, requests.count)])
+            do {
+                let outcome = try await appendChunk(chunk)
+                report.merge(outcome, offset: start)
+            } catch {
+                throw BulkAppendFailure(committed: report, error: .unavailable(error as? PostgresError))
+            }
+            start += chunk.count
+        }
+        return report
+    }
+
+    private func appendChunk(_ chunk: [AppendRequest]) async throws -> ChunkOutcome {
+        let writer = BulkChunkWriter(projections: projections, recordedAt: clock())
+        do {
+            return try await pool.withTransaction { connection in try writer.write(chunk, on: connection) }
+        } catch let retry as BulkChunkWriter.NeedsOneByOne {
+            let batchWriter = BatchWriter(projections: projections, recordedAt: clock())
+            let requests = retry.candidates.map { chunk[$0] }
+            let results = try await pool.withTransaction { connection in try batchWriter.write(requests, on: connection) }
+            var outcome = ChunkOutcome(failures: retry.failures)
+            for (index, result) in zip(retry.candidates, results) {
+                switch result {
+                case .success(let appended):
+                    outcome.appendedRequests += 1
+                    outcome.appendedEvents += appended.events.count
+                    if let last = appended.events.last { outcome.head = ChainHead(position: last.position, hash: last.hash) }
+                case .failure(let error):
+                    outcome.failures[index] = error
+                }
+            }
+            return outcome
+        }
+    }
+}
+
+/// What a bulk append did.
+public struct BulkAppendReport: Sendable {
+    public private(set) var appendedRequests = 0
+    public private(set) var appendedEvents = 0
+    /// The log's head after the last committed chunk that appended something.
+    public private(set) var head: ChainHead?
+    /// Why a request was not appended, by its index in the input: `.wrongExpectedVersion` for a stream that already
+    /// exists (or appears twice in the input), `.rejected` when a projection refused it, `.invalidRequest`.
+    public private(set) var failures: [Int: AppendError] = [:]
+
+    public init() {}
+
+    mutating func merge(_ outcome: ChunkOutcome, offset: Int) {
+        appendedRequests += outcome.appendedRequests
+        appendedEvents += outcome.appendedEvents
+        if let chunkHead = outcome.head { head = chunkHead }
+        for (index, error) in outcome.failures { failures[offset + index] = error }
+    }
+}
+
+/// A bulk append stopped by a failed transaction: `committed` is what the earlier chunks appended.
+public struct BulkAppendFailure: Error, Sendable {
+    public let committed: BulkAppendReport
+    public let error: AppendError
+}
+
+struct ChunkOutcome: Sendable {
+    var appendedRequests = 0
+    var appendedEvents = 0
+    var head: ChainHead?
+    var failures: [Int: AppendError] = [:]
+}
+
+/// Writes one chunk of new-stream requests in one transaction with set-based statements.
+struct BulkChunkWriter: Sendable {
+    let projections: [any InlineProjection]
+    let recordedAt: Date
+
+    /// Thrown out of the transaction (rolling it back) when the chunk must be redone one request at a time.
+    struct NeedsOneByOne: Error {
+        /// Indexes of the requests to redo, in order.
+        let candidates: [Int]
+        /// Requests already refused before anything was written.
+        let failures: [Int: AppendError]
+    }
+
+    func write(_ chunk: [AppendRequest], on connection: PostgresConnection) throws -> ChunkOutcome {
+        var outcome = ChunkOutcome()
+        var candidates: [Int] = []
+        var texts: [LogWriting.Texts] = []
+        candidates.reserveCapacity(chunk.count)
+        texts.reserveCapacity(chunk.count)
+        var streamsInChunk = Set<String>(minimumCapacity: chunk.count)
+        var lastMetadata: (value: JSONValue, text: String)?
+        for (index, request) in chunk.enumerated() {
+            guard case .noStream = request.expectedVersion else {
+                outcome.failures[index] = .invalidRequest("a bulk append only creates new streams (expected version .noStream)")
+                continue
+            }
+            guard !request.events.isEmpty else {
+                outcome.failures[index] = .invalidRequest("an append needs at least one event")
+                continue
+            }
+            guard streamsInChunk.insert(request.stream.rawValue).inserted else {
+                outcome.failures[index] = .wrongExpectedVersion(stream: request.stream, expected: .noStream, actual: request.events.count)
+                continue
+            }
+            do {
+                // Imports stamp the same metadata on every request: canonicalize it once.
+                let metadataText = lastMetadata?.value == request.metadata ? lastMetadata?.text : nil
+                let requestTexts = try LogWriting.Texts(of: request, metadataText: metadataText)
+                lastMetadata = (request.metadata, requestTexts.metadata)
+                texts.append(requestTexts)
+                candidates.append(index)
+            } catch {
+                outcome.failures[index] = .invalidRequest("event data cannot be stored: \(error)")
+            }
+        }
+
+        let refusedBeforeWriting = outcome.failures
+        var head = try LogWriting.lockHead(on: connection)
+        let claimed = try claimStreams(candidates.map { chunk[$0] }, on: connection)
+        if claimed.count < candidates.count {
+            let existing = try currentVersions(of: candidates.map { chunk[$0].stream.rawValue }.filter { !claimed.contains($0) }, on: connection)
+            for index in candidates where !claimed.contains(chunk[index].stream.rawValue) {
+                let request = chunk[index]
+                outcome.failures[index] = .wrongExpectedVersion(
+                    stream: request.stream, expected: .noStream, actual: existing[request.stream.rawValue] ?? 0)
+            }
+        }
+
+        let microseconds = LogWriting.microseconds(since1970: recordedAt)
+        var rows = EventRows()
+        rows.reserveCapacity(candidates.count)
+        var appendedRequests: [AppendRequest] = []
+        var appendedEvents: [[RecordedEvent]] = []
+        appendedRequests.reserveCapacity(candidates.count)
+        appendedEvents.reserveCapacity(candidates.count)
+        var appendedIndexes: [Int] = []
+        for (index, requestTexts) in zip(candidates, texts) where claimed.contains(chunk[index].stream.rawValue) {
+            let request = chunk[index]
+            let recorded = LogWriting.record(request, texts: requestTexts, firstVersion: 1, after: head, at: microseconds)
+            rows.append(recorded, texts: requestTexts)
+            head = ChainHead(position: recorded.last!.position, hash: recorded.last!.hash)
+            appendedRequests.append(request)
+            appendedEvents.append(recorded)
+            appendedIndexes.append(index)
+        }
+
+        do {
+            for projection in projections { try projection.applyBulk(appendedEvents, of: appendedRequests, on: connection) }
+            try LogWriting.finish(rows, head: head, projections: projections, on: connection)
+        } catch is ProjectionRejection {
+            throw NeedsOneByOne(candidates: candidates, failures: refusedBeforeWriting)
+        } catch let error as PostgresError where error.code == .uniqueViolation {
+            throw NeedsOneByOne(candidates: candidates, failures: refusedBeforeWriting)
+        }
+        outcome.appendedRequests = appendedIndexes.count
+        outcome.appendedEvents = rows.positions.count
+        if !appendedIndexes.isEmpty { outcome.head = head }
+        return outcome
+    }
+
+    /// Creates every stream that does not exist yet, in one statement; returns the ids it created.
+    private func claimStreams(_ requests: [AppendRequest], on connection: PostgresConnection) throws -> Set<String> {
+        guard !requests.isEmpty else { return [] }
+        let ids = requests.map(\.stream.rawValue)
+        let versions = requests.map { Int32($0.events.count) }
+        let rows = try connection.query(
+            """
+            INSERT INTO streams (stream_id, version) SELECT * FROM unnest(\(ids), \(versions))
+            ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id
+            """)
+        var claimed = Set<String>(minimumCapacity: rows.count)
+        for row in rows { claimed.insert(try row.decode(String.self, column: 0)) }
+        return claimed
+    }
+
+    private func currentVersions(of streams: [String], on connection: PostgresConnection) throws -> [String: Int] {
+        let rows = try connection.query("SELECT stream_id, version FROM streams WHERE stream_id = ANY(\(streams))")
+        var versions: [String: Int] = [:]
+        for row in rows { versions[try row.decode(String.self, column: 0)] = try row.decode(Int.self, column: 1) }
+        return versions
+    }
+}
