@@ -24,7 +24,7 @@ public enum Subcommands {
         SubcommandSpec(
             name: "rebuild-projections", summary: "replay the whole log into fresh read models and swap them in atomically",
             options: database),
-    ]
+    ] + DataSubcommands.specs
 
     public static let parser = CommandLineParser(subcommands: all)
 }

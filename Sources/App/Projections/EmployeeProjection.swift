@@ -77,9 +77,44 @@ struct EmployeeProjection: InlineProjection {
         }
     }
 
+    /// Every request of a bulk append created a new stream, so each stream folds from nothing into one complete row,
+    /// exactly as a rebuild folds it; the rows then go in with one statement per table.
+    func applyBulk(_ events: [[RecordedEvent]], of requests: [AppendRequest], on connection: PostgresConnection) throws {
+        var employees = EmployeeColumns()
+        var scopes = ScopeColumns()
+        var credentials = CredentialColumns()
+        employees.reserveCapacity(requests.count)
+        for (recorded, request) in zip(events, requests) {
+            guard let first = recorded.first else { continue }
+            let empNo = try Self.employeeNumber(of: first.streamID)
+            var row = FoldedRow()
+            var passwordChangedAt: Int64?
+            for event in recorded {
+                let decoded = try EmployeeEventCodec.domainEvent(event)
+                row.fold(event, decoded)
+                if case .passwordChanged = decoded { passwordChangedAt = event.recordedAtMicroseconds }
+            }
+            row.append(to: &employees, scopes: &scopes, empNo: empNo)
+            if let passwordChangedAt, let hash = request.attachments[Self.passwordHashAttachment] {
+                credentials.empNos.append(Int32(empNo))
+                credentials.hashes.append(hash)
+                credentials.changedAt.append(passwordChangedAt)
+            }
+        }
+        do {
+            try employees.insert(on: connection)
+        } catch {
+            throw Self.rejectionIfEmailTaken(error)
+        }
+        try scopes.insert(on: connection)
+        try credentials.insert(on: connection)
+    }
+
     /// A unique violation on the email index means the address is taken: that request alone is refused.
-    private static func rejectionIfEmailTaken(_ error: PostgresError) -> any Error {
-        guard error.code == .uniqueViolation, error.constraint == emailConstraint else { return error }
+    private static func rejectionIfEmailTaken(_ error: any Error) -> any Error {
+        guard let postgres = error as? PostgresError, postgres.code == .uniqueViolation,
+            postgres.constraint == emailConstraint
+        else { return error }
         return ProjectionRejection(reason: "duplicate_email", field: "email")
     }
 
@@ -110,31 +145,12 @@ struct EmployeeProjection: InlineProjection {
 
     /// Folds every employee stream with the domain's `evolve`, then writes all rows with a few bulk statements.
     struct Rebuilder: ProjectionRebuilder {
-        private struct Row {
-            var state: EmployeeState = .absent
-            var version = 0
-            var createdAt: Int64 = 0
-            var updatedAt: Int64 = 0
-            var scopeGrantedAt: [String: Int64] = [:]
-        }
-
-        private var rows: [Int: Row] = [:]
+        private var rows: [Int: FoldedRow] = [:]
 
         mutating func consume(_ recorded: RecordedEvent) throws {
             guard recorded.streamID.rawValue.hasPrefix("employee-") else { return }
             let empNo = try EmployeeProjection.employeeNumber(of: recorded.streamID)
-            let event = try EmployeeEventCodec.domainEvent(recorded)
-            var row = rows[empNo] ?? Row()
-            if case .absent = row.state { row.createdAt = recorded.recordedAtMicroseconds }
-            row.state = evolve(row.state, event)
-            row.version = recorded.streamVersion
-            row.updatedAt = recorded.recordedAtMicroseconds
-            switch event {
-            case .scopeGranted(let granted): row.scopeGrantedAt[granted.scope] = recorded.recordedAtMicroseconds
-            case .scopeRevoked(let revoked): row.scopeGrantedAt[revoked.scope] = nil
-            default: break
-            }
-            rows[empNo] = row
+            rows[empNo, default: FoldedRow()].fold(recorded, try EmployeeEventCodec.domainEvent(recorded))
         }
 
         func finish(on connection: PostgresConnection) throws {
@@ -144,36 +160,41 @@ struct EmployeeProjection: InlineProjection {
                 var columns = EmployeeColumns()
                 var scopes = ScopeColumns()
                 for empNo in employees[start..<min(start + chunkSize, employees.count)] {
-                    let row = rows[empNo]!
-                    guard let employee = row.state.employee else { continue }
-                    columns.append(employee, row: (row.version, row.createdAt, row.updatedAt))
-                    for (scope, grantedAt) in row.scopeGrantedAt.sorted(by: { $0.key < $1.key }) {
-                        scopes.empNos.append(Int32(empNo))
-                        scopes.scopes.append(scope)
-                        scopes.grantedAt.append(grantedAt)
-                    }
+                    rows[empNo]!.append(to: &columns, scopes: &scopes, empNo: empNo)
                 }
-                try connection.execute(
-                    """
-                    INSERT INTO employees (emp_no, birth_date, first_name, last_name, gender, hire_date, email, disabled,
-                                           version, created_at, updated_at)
-                    SELECT emp_no, birth_date::date, first_name, last_name, gender, hire_date::date, email, disabled, version,
-                           timestamptz 'epoch' + created_at * interval '1 microsecond',
-                           timestamptz 'epoch' + updated_at * interval '1 microsecond'
-                    FROM unnest(\(columns.empNos), \(columns.birthDates), \(columns.firstNames), \(columns.lastNames),
-                                \(columns.genders), \(columns.hireDates), \(columns.emails), \(columns.disabled),
-                                \(columns.versions), \(columns.createdAt), \(columns.updatedAt))
-                        AS rebuilt(emp_no, birth_date, first_name, last_name, gender, hire_date, email, disabled, version,
-                                   created_at, updated_at)
-                    """)
-                if !scopes.empNos.isEmpty {
-                    try connection.execute(
-                        """
-                        INSERT INTO employee_scopes (emp_no, scope, granted_at)
-                        SELECT emp_no, scope, timestamptz 'epoch' + granted_at * interval '1 microsecond'
-                        FROM unnest(\(scopes.empNos), \(scopes.scopes), \(scopes.grantedAt)) AS rebuilt(emp_no, scope, granted_at)
-                        """)
-                }
+                try columns.insert(on: connection)
+                try scopes.insert(on: connection)
+            }
+        }
+    }
+
+    /// One employee folded from its events: the domain state plus the bookkeeping the rows carry.
+    private struct FoldedRow {
+        var state: EmployeeState = .absent
+        var version = 0
+        var createdAt: Int64 = 0
+        var updatedAt: Int64 = 0
+        var scopeGrantedAt: [String: Int64] = [:]
+
+        mutating func fold(_ recorded: RecordedEvent, _ event: EmployeeEvent) {
+            if case .absent = state { createdAt = recorded.recordedAtMicroseconds }
+            state = evolve(state, event)
+            version = recorded.streamVersion
+            updatedAt = recorded.recordedAtMicroseconds
+            switch event {
+            case .scopeGranted(let granted): scopeGrantedAt[granted.scope] = recorded.recordedAtMicroseconds
+            case .scopeRevoked(let revoked): scopeGrantedAt[revoked.scope] = nil
+            default: break
+            }
+        }
+
+        func append(to employees: inout EmployeeColumns, scopes: inout ScopeColumns, empNo: Int) {
+            guard let employee = state.employee else { return }
+            employees.append(employee, row: (version, createdAt, updatedAt))
+            for (scope, grantedAt) in scopeGrantedAt.sorted(by: { $0.key < $1.key }) {
+                scopes.empNos.append(Int32(empNo))
+                scopes.scopes.append(scope)
+                scopes.grantedAt.append(grantedAt)
             }
         }
     }
@@ -204,11 +225,68 @@ struct EmployeeProjection: InlineProjection {
             createdAt.append(row.createdAt)
             updatedAt.append(row.updatedAt)
         }
+
+        mutating func reserveCapacity(_ count: Int) {
+            empNos.reserveCapacity(count)
+            birthDates.reserveCapacity(count)
+            firstNames.reserveCapacity(count)
+            lastNames.reserveCapacity(count)
+            genders.reserveCapacity(count)
+            hireDates.reserveCapacity(count)
+            emails.reserveCapacity(count)
+            disabled.reserveCapacity(count)
+            versions.reserveCapacity(count)
+            createdAt.reserveCapacity(count)
+            updatedAt.reserveCapacity(count)
+        }
+
+        func insert(on connection: PostgresConnection) throws {
+            guard !empNos.isEmpty else { return }
+            try connection.execute(
+                """
+                INSERT INTO employees (emp_no, birth_date, first_name, last_name, gender, hire_date, email, disabled,
+                                       version, created_at, updated_at)
+                SELECT emp_no, birth_date::date, first_name, last_name, gender, hire_date::date, email, disabled, version,
+                       timestamptz 'epoch' + created_at * interval '1 microsecond',
+                       timestamptz 'epoch' + updated_at * interval '1 microsecond'
+                FROM unnest(\(empNos), \(birthDates), \(firstNames), \(lastNames), \(genders), \(hireDates), \(emails),
+                            \(disabled), \(versions), \(createdAt), \(updatedAt))
+                    AS rows(emp_no, birth_date, first_name, last_name, gender, hire_date, email, disabled, version,
+                            created_at, updated_at)
+                """)
+        }
     }
 
     private struct ScopeColumns {
         var empNos: [Int32] = []
         var scopes: [String] = []
         var grantedAt: [Int64] = []
+
+        func insert(on connection: PostgresConnection) throws {
+            guard !empNos.isEmpty else { return }
+            try connection.execute(
+                """
+                INSERT INTO employee_scopes (emp_no, scope, granted_at)
+                SELECT emp_no, scope, timestamptz 'epoch' + granted_at * interval '1 microsecond'
+                FROM unnest(\(empNos), \(scopes), \(grantedAt)) AS rows(emp_no, scope, granted_at)
+                """)
+        }
+    }
+
+    private struct CredentialColumns {
+        var empNos: [Int32] = []
+        var hashes: [String] = []
+        var changedAt: [Int64] = []
+
+        func insert(on connection: PostgresConnection) throws {
+            guard !empNos.isEmpty else { return }
+            try connection.execute(
+                """
+                INSERT INTO credentials (emp_no, password_hash, changed_at)
+                SELECT emp_no, password_hash, timestamptz 'epoch' + changed_at * interval '1 microsecond'
+                FROM unnest(\(empNos), \(hashes), \(changedAt)) AS rows(emp_no, password_hash, changed_at)
+                ON CONFLICT (emp_no) DO UPDATE SET password_hash = excluded.password_hash, changed_at = excluded.changed_at
+                """)
+        }
     }
 }
