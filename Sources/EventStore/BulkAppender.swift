@@ -32,33 +32,39 @@ public struct BulkAppender: Sendable {
 
     /// Appends `requests` in chunks, each committed on its own. Returns what was appended and, by index into
     /// `requests`, why the others were not. If a chunk's transaction fails, the chunks before it stay committed and
-    /// the error says how far the append got.
+    /// the error says how far the append got. The next chunk is prepared (checked, its JSON made canonical) while the
+    /// current one commits.
     public func append(_ requests: [AppendRequest]) async throws(BulkAppendFailure) -> BulkAppendReport {
+        let starts = Array(stride(from: 0, to: requests.count, by: chunkSize))
+        func chunk(_ number: Int) -> [AppendRequest] {
+            Array(requests[starts[number]..<min(starts[number] + chunkSize, requests.count)])
+        }
         var report = BulkAppendReport()
-        var start = 0
-        while start < requests.count {
-            let chunk = Array(requests[start..<min(start + chunkSize, requests.count)])
+        guard !starts.isEmpty else { return report }
+        var prepared = BulkChunkWriter.prepare(chunk(0))
+        for number in starts.indices {
+            async let following = number + 1 < starts.count ? BulkChunkWriter.prepare(chunk(number + 1)) : nil
             do {
-                let outcome = try await appendChunk(chunk)
-                report.merge(outcome, offset: start)
+                report.merge(try await appendChunk(prepared), offset: starts[number])
             } catch {
                 throw BulkAppendFailure(committed: report, error: .unavailable(error as? PostgresError))
             }
-            start += chunk.count
+            guard let next = await following else { break }
+            prepared = next
         }
         return report
     }
 
-    private func appendChunk(_ chunk: [AppendRequest]) async throws -> ChunkOutcome {
+    private func appendChunk(_ prepared: PreparedChunk) async throws -> ChunkOutcome {
         let writer = BulkChunkWriter(projections: projections, recordedAt: clock())
         do {
-            return try await pool.withTransaction { connection in try writer.write(chunk, on: connection) }
-        } catch let retry as BulkChunkWriter.NeedsOneByOne {
+            return try await pool.withTransaction { connection in try writer.write(prepared, on: connection) }
+        } catch is BulkChunkWriter.NeedsOneByOne {
             let batchWriter = BatchWriter(projections: projections, recordedAt: clock())
-            let requests = retry.candidates.map { chunk[$0] }
+            let requests = prepared.candidates.map { prepared.requests[$0] }
             let results = try await pool.withTransaction { connection in try batchWriter.write(requests, on: connection) }
-            var outcome = ChunkOutcome(failures: retry.failures)
-            for (index, result) in zip(retry.candidates, results) {
+            var outcome = ChunkOutcome(failures: prepared.refused)
+            for (index, result) in zip(prepared.candidates, results) {
                 switch result {
                 case .success(let appended):
                     outcome.appendedRequests += 1
@@ -106,21 +112,28 @@ struct ChunkOutcome: Sendable {
     var failures: [Int: AppendError] = [:]
 }
 
+/// A chunk checked and made ready before its transaction: which requests can go in, and their canonical JSON.
+struct PreparedChunk: Sendable {
+    let requests: [AppendRequest]
+    /// Indexes of the requests that may be appended, in order.
+    let candidates: [Int]
+    /// The canonical texts of each candidate, parallel to `candidates`.
+    let texts: [LogWriting.Texts]
+    /// Requests refused before anything was written.
+    let refused: [Int: AppendError]
+}
+
 /// Writes one chunk of new-stream requests in one transaction with set-based statements.
 struct BulkChunkWriter: Sendable {
     let projections: [any InlineProjection]
     let recordedAt: Date
 
     /// Thrown out of the transaction (rolling it back) when the chunk must be redone one request at a time.
-    struct NeedsOneByOne: Error {
-        /// Indexes of the requests to redo, in order.
-        let candidates: [Int]
-        /// Requests already refused before anything was written.
-        let failures: [Int: AppendError]
-    }
+    struct NeedsOneByOne: Error {}
 
-    func write(_ chunk: [AppendRequest], on connection: PostgresConnection) throws -> ChunkOutcome {
-        var outcome = ChunkOutcome()
+    /// Checks each request and makes its JSON canonical; needs no connection, so it runs outside the transaction.
+    static func prepare(_ chunk: [AppendRequest]) -> PreparedChunk {
+        var refused: [Int: AppendError] = [:]
         var candidates: [Int] = []
         var texts: [LogWriting.Texts] = []
         candidates.reserveCapacity(chunk.count)
@@ -129,15 +142,15 @@ struct BulkChunkWriter: Sendable {
         var lastMetadata: (value: JSONValue, text: String)?
         for (index, request) in chunk.enumerated() {
             guard case .noStream = request.expectedVersion else {
-                outcome.failures[index] = .invalidRequest("a bulk append only creates new streams (expected version .noStream)")
+                refused[index] = .invalidRequest("a bulk append only creates new streams (expected version .noStream)")
                 continue
             }
             guard !request.events.isEmpty else {
-                outcome.failures[index] = .invalidRequest("an append needs at least one event")
+                refused[index] = .invalidRequest("an append needs at least one event")
                 continue
             }
             guard streamsInChunk.insert(request.stream.rawValue).inserted else {
-                outcome.failures[index] = .wrongExpectedVersion(stream: request.stream, expected: .noStream, actual: request.events.count)
+                refused[index] = .wrongExpectedVersion(stream: request.stream, expected: .noStream, actual: request.events.count)
                 continue
             }
             do {
@@ -148,11 +161,16 @@ struct BulkChunkWriter: Sendable {
                 texts.append(requestTexts)
                 candidates.append(index)
             } catch {
-                outcome.failures[index] = .invalidRequest("event data cannot be stored: \(error)")
+                refused[index] = .invalidRequest("event data cannot be stored: \(error)")
             }
         }
+        return PreparedChunk(requests: chunk, candidates: candidates, texts: texts, refused: refused)
+    }
 
-        let refusedBeforeWriting = outcome.failures
+    func write(_ prepared: PreparedChunk, on connection: PostgresConnection) throws -> ChunkOutcome {
+        let chunk = prepared.requests
+        let candidates = prepared.candidates
+        var outcome = ChunkOutcome(failures: prepared.refused)
         var head = try LogWriting.lockHead(on: connection)
         let claimed = try claimStreams(candidates.map { chunk[$0] }, on: connection)
         if claimed.count < candidates.count {
@@ -171,28 +189,26 @@ struct BulkChunkWriter: Sendable {
         var appendedEvents: [[RecordedEvent]] = []
         appendedRequests.reserveCapacity(candidates.count)
         appendedEvents.reserveCapacity(candidates.count)
-        var appendedIndexes: [Int] = []
-        for (index, requestTexts) in zip(candidates, texts) where claimed.contains(chunk[index].stream.rawValue) {
+        for (index, requestTexts) in zip(candidates, prepared.texts) where claimed.contains(chunk[index].stream.rawValue) {
             let request = chunk[index]
             let recorded = LogWriting.record(request, texts: requestTexts, firstVersion: 1, after: head, at: microseconds)
             rows.append(recorded, texts: requestTexts)
             head = ChainHead(position: recorded.last!.position, hash: recorded.last!.hash)
             appendedRequests.append(request)
             appendedEvents.append(recorded)
-            appendedIndexes.append(index)
         }
 
         do {
             for projection in projections { try projection.applyBulk(appendedEvents, of: appendedRequests, on: connection) }
             try LogWriting.finish(rows, head: head, projections: projections, on: connection)
         } catch is ProjectionRejection {
-            throw NeedsOneByOne(candidates: candidates, failures: refusedBeforeWriting)
+            throw NeedsOneByOne()
         } catch let error as PostgresError where error.code == .uniqueViolation {
-            throw NeedsOneByOne(candidates: candidates, failures: refusedBeforeWriting)
+            throw NeedsOneByOne()
         }
-        outcome.appendedRequests = appendedIndexes.count
-        outcome.appendedEvents = rows.positions.count
-        if !appendedIndexes.isEmpty { outcome.head = head }
+        outcome.appendedRequests = appendedRequests.count
+        outcome.appendedEvents = rows.count
+        if !appendedRequests.isEmpty { outcome.head = head }
         return outcome
     }
 

@@ -85,6 +85,25 @@ final class EmployeeImportTests: XCTestCase {
         XCTAssertEqual(nextNumber, 20_001, "create continues after the import")
     }
 
+    func testImportedEventsAreWhatTheDomainDecides() throws {
+        var employees = Array(try EmployeeCSVReader.readAll(path: samplePath, today: today).prefix(200))
+        employees.append(ImportedEmployee(empNo: employees[0].empNo, profile: employees[0].profile, passwordHash: seedHash))
+        for employee in employees {
+            XCTAssertEqual(EmployeeImport.events(for: employee), try decide(.absent, employee.createCommand, today: today))
+        }
+    }
+
+    func testEventIDsAreDistinctVersion4UUIDs() {
+        var ids = EventIDs()
+        let drawn = (0..<1_000).map { _ in ids.next() }
+        XCTAssertEqual(Set(drawn).count, 1_000)
+        for id in drawn {
+            let text = id.uuidString.lowercased()
+            XCTAssertEqual(Array(text)[14], "4", text)
+            XCTAssertTrue("89ab".contains(Array(text)[19]), text)
+        }
+    }
+
     func testDuplicateEmailExistingEmployeeAndInvalidRowsAreReportedAndTheRestIsImported() async throws {
         _ = try await importFile(try csv("emp_no,birth_date,first_name,last_name,gender,hire_date\n30001,1970-01-01,Ada,Byron,F,1990-05-01\n"))
         let path = try csv(
