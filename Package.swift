@@ -33,6 +33,8 @@ let package = Package(
             dependencies: ["HTTP", "Security", "Employees", "EventStore", "Postgres", "Crypto"],
             swiftSettings: strict),
         .executableTarget(name: "employees", dependencies: ["App"], swiftSettings: strict),
+        // bench/appender: the batching appender against one transaction per append, on a cluster of its own.
+        .executableTarget(name: "AppendBench", dependencies: ["EventStore", "Postgres"], swiftSettings: strict),
 
         // Shared test helpers: the throw-away PostgreSQL cluster of a test run, fresh databases, clients.
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport", swiftSettings: strict),
