@@ -120,11 +120,7 @@ extension JSONValue {
 extension JSONValue: Decodable {
     /// Parses JSON text (as read back from a `jsonb` column) into a value.
     public init(parsing text: String) throws(JSONValueError) {
-        do {
-            self = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
-        } catch {
-            throw .unsupported("not JSON of the supported kinds")
-        }
+        self = try JSONTextParser.parse(text)
     }
 
     public init(from decoder: any Decoder) throws {
