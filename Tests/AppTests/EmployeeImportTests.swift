@@ -183,16 +183,20 @@ final class EmployeeImportTests: XCTestCase {
             EmployeeFields(firstName: "New", lastName: "Hire", birthDate: "1990-01-01", gender: "F", hireDate: "2020-01-01", email: "new.hire@example.com"),
             passwordHash: seedHash, by: system)
         XCTAssertEqual(created.empNo.value, 105_001, "create continues after the imported numbers")
+        _ = try await service.execute(.update(EmployeeChanges(lastName: "Hired")), on: created.empNo, by: system)
+        _ = try await service.create(
+            EmployeeFields(firstName: "Only", lastName: "Created", birthDate: "1991-01-01", gender: "M", hireDate: "2021-01-01", email: "only.created@example.com"),
+            passwordHash: seedHash, by: system)
 
         let employeesQuery: PostgresQuery = "SELECT row_to_json(e)::text FROM (SELECT * FROM employees ORDER BY emp_no) e"
         let scopesQuery: PostgresQuery = "SELECT row_to_json(s)::text FROM (SELECT * FROM employee_scopes ORDER BY emp_no, scope) s"
         let employeesBefore = try await texts(employeesQuery)
         let scopesBefore = try await texts(scopesQuery)
-        XCTAssertEqual(employeesBefore.count, 5_001)
+        XCTAssertEqual(employeesBefore.count, 5_002)
         XCTAssertEqual(scopesBefore.count, 1)
 
         let replayed = try await ProjectionRebuild(pool: pool, projections: projections).run()
-        XCTAssertEqual(replayed, 5_000 + 4 + 1 + 2)
+        XCTAssertEqual(replayed, 5_000 + 4 + 1 + 2 + 1 + 2)
         let employeesAfter = try await texts(employeesQuery)
         let scopesAfter = try await texts(scopesQuery)
         XCTAssertEqual(employeesAfter.count, employeesBefore.count)
@@ -200,7 +204,7 @@ final class EmployeeImportTests: XCTestCase {
             return XCTFail("row differs after rebuild:\n\(before)\n\(after)")
         }
         XCTAssertEqual(scopesAfter, scopesBefore)
-        try await assertChainIntact(events: 5_007)
+        try await assertChainIntact(events: 5_010)
     }
 
     func testCreateAdminGrantsEveryScopeAndIsRefusedForATakenEmail() async throws {

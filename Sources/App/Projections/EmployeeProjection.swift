@@ -87,11 +87,13 @@ struct EmployeeProjection: InlineProjection {
         for (recorded, request) in zip(events, requests) {
             guard let first = recorded.first else { continue }
             let empNo = try Self.employeeNumber(of: first.streamID)
-            if Self.appendCreatedRow(recorded, empNo: empNo, to: &employees) {
+            if var created = CreatedRow(first, empNo: empNo), recorded.dropFirst().allSatisfy({ $0.type == "PasswordChanged" }) {
+                recorded.dropFirst().forEach { created.passwordChanged($0) }
+                created.append(to: &employees, empNo: empNo)
                 if recorded.count > 1, let hash = request.attachments[Self.passwordHashAttachment] {
                     credentials.empNos.append(Int32(empNo))
                     credentials.hashes.append(hash)
-                    credentials.changedAt.append(recorded[recorded.count - 1].recordedAtMicroseconds)
+                    credentials.changedAt.append(created.updatedAt)
                 }
                 continue
             }
@@ -99,7 +101,7 @@ struct EmployeeProjection: InlineProjection {
             var passwordChangedAt: Int64?
             for event in recorded {
                 let decoded = try EmployeeEventCodec.domainEvent(event)
-                row.fold(event, decoded)
+                row.fold(decoded, version: event.streamVersion, at: event.recordedAtMicroseconds)
                 if case .passwordChanged = decoded { passwordChangedAt = event.recordedAtMicroseconds }
             }
             row.append(to: &employees, scopes: &scopes, empNo: empNo)
@@ -116,32 +118,6 @@ struct EmployeeProjection: InlineProjection {
         }
         try scopes.insert(on: connection)
         try credentials.insert(on: connection)
-    }
-
-    /// The common shape of an import, `EmployeeCreated` optionally followed by `PasswordChanged`, read straight from the
-    /// event's JSON into a row: the values were validated when the event was made, and decoding them through the domain
-    /// again would cost more than the insert. Returns false for any other shape, which then folds through the domain.
-    private static func appendCreatedRow(_ recorded: [RecordedEvent], empNo: Int, to employees: inout EmployeeColumns) -> Bool {
-        guard let created = recorded.first, created.type == "EmployeeCreated",
-            recorded.dropFirst().allSatisfy({ $0.type == "PasswordChanged" }),
-            let firstName = created.data["first_name"]?.stringValue, let lastName = created.data["last_name"]?.stringValue,
-            let birthDate = created.data["birth_date"]?.stringValue, let gender = created.data["gender"]?.stringValue,
-            let hireDate = created.data["hire_date"]?.stringValue, let email = created.data["email"]?.stringValue,
-            created.data["emp_no"]?.intValue == Int64(empNo)
-        else { return false }
-        let last = recorded[recorded.count - 1]
-        employees.empNos.append(Int32(empNo))
-        employees.birthDates.append(birthDate)
-        employees.firstNames.append(firstName)
-        employees.lastNames.append(lastName)
-        employees.genders.append(gender)
-        employees.hireDates.append(hireDate)
-        employees.emails.append(email)
-        employees.disabled.append(false)
-        employees.versions.append(Int32(last.streamVersion))
-        employees.createdAt.append(created.recordedAtMicroseconds)
-        employees.updatedAt.append(last.recordedAtMicroseconds)
-        return true
     }
 
     /// A unique violation on the email index means the address is taken: that request alone is refused.
@@ -178,27 +154,119 @@ struct EmployeeProjection: InlineProjection {
     }
 
     /// Folds every employee stream with the domain's `evolve`, then writes all rows with a few bulk statements.
+    /// A stream that so far only holds `EmployeeCreated` (and `PasswordChanged`) stays a `CreatedRow` read from the
+    /// JSON, as the bulk path writes it; it is folded through the domain only when another event arrives.
     struct Rebuilder: ProjectionRebuilder {
-        private var rows: [Int: FoldedRow] = [:]
+        private var created: [Int: CreatedRow] = [:]
+        private var folded: [Int: FoldedRow] = [:]
 
         mutating func consume(_ recorded: RecordedEvent) throws {
             guard recorded.streamID.rawValue.hasPrefix("employee-") else { return }
             let empNo = try EmployeeProjection.employeeNumber(of: recorded.streamID)
-            rows[empNo, default: FoldedRow()].fold(recorded, try EmployeeEventCodec.domainEvent(recorded))
+            if var row = created[empNo] {
+                if recorded.type == "PasswordChanged" {
+                    row.passwordChanged(recorded)
+                    created[empNo] = row
+                    return
+                }
+                created[empNo] = nil
+                folded[empNo] = try row.folded(empNo: empNo)
+            } else if folded[empNo] == nil, let row = CreatedRow(recorded, empNo: empNo) {
+                created[empNo] = row
+                return
+            }
+            folded[empNo, default: FoldedRow()].fold(
+                try EmployeeEventCodec.domainEvent(recorded), version: recorded.streamVersion, at: recorded.recordedAtMicroseconds)
         }
 
         func finish(on connection: PostgresConnection) throws {
             let chunkSize = 20_000
-            let employees = rows.keys.sorted()
+            let employees = (Array(created.keys) + Array(folded.keys)).sorted()
             for start in stride(from: 0, to: employees.count, by: chunkSize) {
                 var columns = EmployeeColumns()
                 var scopes = ScopeColumns()
+                columns.reserveCapacity(chunkSize)
                 for empNo in employees[start..<min(start + chunkSize, employees.count)] {
-                    rows[empNo]!.append(to: &columns, scopes: &scopes, empNo: empNo)
+                    if let row = created[empNo] {
+                        row.append(to: &columns, empNo: empNo)
+                    } else {
+                        folded[empNo]!.append(to: &columns, scopes: &scopes, empNo: empNo)
+                    }
                 }
                 try columns.insert(on: connection)
                 try scopes.insert(on: connection)
             }
+        }
+    }
+
+    /// An employee whose stream so far holds only `EmployeeCreated` and `PasswordChanged` (what imports write), read
+    /// straight from the event's JSON: the values were validated when the event was made, and decoding them through
+    /// the domain again would cost more than writing the row. Any other shape folds through the domain.
+    private struct CreatedRow {
+        let firstName: String
+        let lastName: String
+        let birthDate: String
+        let gender: String
+        let hireDate: String
+        let email: String
+        let schemaVersion: Int
+        let createdAt: Int64
+        private(set) var version: Int
+        private(set) var updatedAt: Int64
+        private(set) var passwordChanges = 0
+
+        init?(_ event: RecordedEvent, empNo: Int) {
+            guard event.type == "EmployeeCreated", event.streamVersion == 1,
+                let firstName = event.data["first_name"]?.stringValue, let lastName = event.data["last_name"]?.stringValue,
+                let birthDate = event.data["birth_date"]?.stringValue, let gender = event.data["gender"]?.stringValue,
+                let hireDate = event.data["hire_date"]?.stringValue, let email = event.data["email"]?.stringValue,
+                event.data["emp_no"]?.intValue == Int64(empNo), case .object(let members) = event.data, members.count == 7
+            else { return nil }
+            self.firstName = firstName
+            self.lastName = lastName
+            self.birthDate = birthDate
+            self.gender = gender
+            self.hireDate = hireDate
+            self.email = email
+            schemaVersion = event.schemaVersion
+            createdAt = event.recordedAtMicroseconds
+            version = event.streamVersion
+            updatedAt = event.recordedAtMicroseconds
+        }
+
+        mutating func passwordChanged(_ event: RecordedEvent) {
+            passwordChanges += 1
+            version = event.streamVersion
+            updatedAt = event.recordedAtMicroseconds
+        }
+
+        func append(to employees: inout EmployeeColumns, empNo: Int) {
+            employees.empNos.append(Int32(empNo))
+            employees.birthDates.append(birthDate)
+            employees.firstNames.append(firstName)
+            employees.lastNames.append(lastName)
+            employees.genders.append(gender)
+            employees.hireDates.append(hireDate)
+            employees.emails.append(email)
+            employees.disabled.append(false)
+            employees.versions.append(Int32(version))
+            employees.createdAt.append(createdAt)
+            employees.updatedAt.append(updatedAt)
+        }
+
+        /// The same employee folded through the domain, for a stream that goes on with other events.
+        func folded(empNo: Int) throws -> FoldedRow {
+            let payload: [String: EventValue] = [
+                "emp_no": .integer(empNo), "first_name": .string(firstName), "last_name": .string(lastName),
+                "birth_date": .string(birthDate), "gender": .string(gender), "hire_date": .string(hireDate),
+                "email": .string(email),
+            ]
+            var row = FoldedRow()
+            row.fold(try EmployeeEvent(typeName: "EmployeeCreated", schemaVersion: schemaVersion, payload: payload), version: 1, at: createdAt)
+            if passwordChanges > 0 {
+                row.fold(.passwordChanged(PasswordChanged()), version: version, at: updatedAt)
+            }
+            return row
         }
     }
 
@@ -210,13 +278,13 @@ struct EmployeeProjection: InlineProjection {
         var updatedAt: Int64 = 0
         var scopeGrantedAt: [String: Int64] = [:]
 
-        mutating func fold(_ recorded: RecordedEvent, _ event: EmployeeEvent) {
-            if case .absent = state { createdAt = recorded.recordedAtMicroseconds }
+        mutating func fold(_ event: EmployeeEvent, version: Int, at time: Int64) {
+            if case .absent = state { createdAt = time }
             state = evolve(state, event)
-            version = recorded.streamVersion
-            updatedAt = recorded.recordedAtMicroseconds
+            self.version = version
+            updatedAt = time
             switch event {
-            case .scopeGranted(let granted): scopeGrantedAt[granted.scope] = recorded.recordedAtMicroseconds
+            case .scopeGranted(let granted): scopeGrantedAt[granted.scope] = time
             case .scopeRevoked(let revoked): scopeGrantedAt[revoked.scope] = nil
             default: break
             }
