@@ -78,15 +78,15 @@ extension JSONValue {
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            let keys = members.keys.map { Array($0.utf8) }.sorted { left, right in
-                left.count != right.count ? left.count < right.count : left.lexicographicallyPrecedes(right)
+            let sorted = members.sorted { left, right in
+                let (leftCount, rightCount) = (left.key.utf8.count, right.key.utf8.count)
+                return leftCount != rightCount ? leftCount < rightCount : left.key.utf8.lexicographicallyPrecedes(right.key.utf8)
             }
-            for (index, key) in keys.enumerated() {
+            for (index, member) in sorted.enumerated() {
                 if index > 0 { output.append(contentsOf: ", ".utf8) }
-                let name = String(decoding: key, as: UTF8.self)
-                try Self.writeString(name, into: &output)
+                try Self.writeString(member.key, into: &output)
                 output.append(contentsOf: ": ".utf8)
-                try members[name]!.write(into: &output)
+                try member.value.write(into: &output)
             }
             output.append(UInt8(ascii: "}"))
         }
