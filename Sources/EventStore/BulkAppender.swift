@@ -32,8 +32,9 @@ public struct BulkAppender: Sendable {
 
     /// Appends `requests` in chunks, each committed on its own. Returns what was appended and, by index into
     /// `requests`, why the others were not. If a chunk's transaction fails, the chunks before it stay committed and
-    /// the error says how far the append got. The next chunk is prepared (checked, its JSON made canonical) while the
-    /// current one commits.
+    /// the error says how far the append got. The next chunk is prepared while the current one commits: checked, its
+    /// JSON made canonical, and linked into the chain after the current chunk's last event (kept if no other writer
+    /// appended in between, redone inside the transaction otherwise).
     public func append(_ requests: [AppendRequest]) async throws(BulkAppendFailure) -> BulkAppendReport {
         let starts = Array(stride(from: 0, to: requests.count, by: chunkSize))
         func chunk(_ number: Int) -> [AppendRequest] {
@@ -41,9 +42,19 @@ public struct BulkAppender: Sendable {
         }
         var report = BulkAppendReport()
         guard !starts.isEmpty else { return report }
-        var prepared = BulkChunkWriter.prepare(chunk(0))
+        let currentHead: ChainHead
+        do {
+            currentHead = try await EventReader(pool: pool).head()
+        } catch {
+            throw BulkAppendFailure(committed: report, error: .unavailable(error as? PostgresError))
+        }
+        let clock = clock
+        var prepared = BulkChunkWriter.prepare(chunk(0), after: currentHead, recordedAt: clock())
         for number in starts.indices {
-            async let following = number + 1 < starts.count ? BulkChunkWriter.prepare(chunk(number + 1)) : nil
+            let assumedHead = prepared.speculation.head
+            async let following =
+                number + 1 < starts.count
+                ? BulkChunkWriter.prepare(chunk(number + 1), after: assumedHead, recordedAt: clock()) : nil
             do {
                 report.merge(try await appendChunk(prepared), offset: starts[number])
             } catch {
@@ -112,7 +123,8 @@ struct ChunkOutcome: Sendable {
     var failures: [Int: AppendError] = [:]
 }
 
-/// A chunk checked and made ready before its transaction: which requests can go in, and their canonical JSON.
+/// A chunk checked and made ready before its transaction: which requests can go in, their canonical JSON, and the
+/// chunk linked into the chain on an assumption the transaction checks.
 struct PreparedChunk: Sendable {
     let requests: [AppendRequest]
     /// Indexes of the requests that may be appended, in order.
@@ -121,6 +133,20 @@ struct PreparedChunk: Sendable {
     let texts: [LogWriting.Texts]
     /// Requests refused before anything was written.
     let refused: [Int: AppendError]
+    let speculation: Speculation
+}
+
+/// Every candidate recorded (positions, versions, hashes, the insert statement's encoded parameters) ahead of the
+/// transaction, assuming the log still ends at `assumedHead` when the transaction locks it and every candidate's
+/// stream is new. That holds while a bulk append is the only writer, and takes the hashing and encoding out of the
+/// time the head row is locked; when it does not hold, the transaction records the chunk again.
+struct Speculation: Sendable {
+    let assumedHead: ChainHead
+    /// The events of each candidate, parallel to `candidates`.
+    let recorded: [[RecordedEvent]]
+    let insert: PostgresQuery?
+    /// The head after the chunk.
+    let head: ChainHead
 }
 
 /// Writes one chunk of new-stream requests in one transaction with set-based statements.
@@ -132,7 +158,7 @@ struct BulkChunkWriter: Sendable {
     struct NeedsOneByOne: Error {}
 
     /// Checks each request and makes its JSON canonical; needs no connection, so it runs outside the transaction.
-    static func prepare(_ chunk: [AppendRequest]) -> PreparedChunk {
+    static func prepare(_ chunk: [AppendRequest], after assumedHead: ChainHead, recordedAt: Date) -> PreparedChunk {
         var refused: [Int: AppendError] = [:]
         var candidates: [Int] = []
         var texts: [LogWriting.Texts] = []
@@ -164,7 +190,21 @@ struct BulkChunkWriter: Sendable {
                 refused[index] = .invalidRequest("event data cannot be stored: \(error)")
             }
         }
-        return PreparedChunk(requests: chunk, candidates: candidates, texts: texts, refused: refused)
+        let microseconds = LogWriting.microseconds(since1970: recordedAt)
+        var head = assumedHead
+        var rows = EventRows()
+        rows.reserveCapacity(candidates.count)
+        var recorded: [[RecordedEvent]] = []
+        recorded.reserveCapacity(candidates.count)
+        for (index, requestTexts) in zip(candidates, texts) {
+            let events = LogWriting.record(chunk[index], texts: requestTexts, firstVersion: 1, after: head, at: microseconds)
+            rows.append(events, texts: requestTexts)
+            head = ChainHead(position: events.last!.position, hash: events.last!.hash)
+            recorded.append(events)
+        }
+        let speculation = Speculation(
+            assumedHead: assumedHead, recorded: recorded, insert: LogWriting.insertStatement(rows), head: head)
+        return PreparedChunk(requests: chunk, candidates: candidates, texts: texts, refused: refused, speculation: speculation)
     }
 
     func write(_ prepared: PreparedChunk, on connection: PostgresConnection) throws -> ChunkOutcome {
@@ -182,32 +222,39 @@ struct BulkChunkWriter: Sendable {
             }
         }
 
-        let microseconds = LogWriting.microseconds(since1970: recordedAt)
-        var rows = EventRows()
-        rows.reserveCapacity(candidates.count)
         var appendedRequests: [AppendRequest] = []
         var appendedEvents: [[RecordedEvent]] = []
-        appendedRequests.reserveCapacity(candidates.count)
-        appendedEvents.reserveCapacity(candidates.count)
-        for (index, requestTexts) in zip(candidates, prepared.texts) where claimed.contains(chunk[index].stream.rawValue) {
-            let request = chunk[index]
-            let recorded = LogWriting.record(request, texts: requestTexts, firstVersion: 1, after: head, at: microseconds)
-            rows.append(recorded, texts: requestTexts)
-            head = ChainHead(position: recorded.last!.position, hash: recorded.last!.hash)
-            appendedRequests.append(request)
-            appendedEvents.append(recorded)
+        let insert: PostgresQuery?
+        if head == prepared.speculation.assumedHead, claimed.count == candidates.count {
+            appendedRequests = candidates.map { chunk[$0] }
+            appendedEvents = prepared.speculation.recorded
+            insert = prepared.speculation.insert
+            head = prepared.speculation.head
+        } else {
+            let microseconds = LogWriting.microseconds(since1970: recordedAt)
+            var rows = EventRows()
+            rows.reserveCapacity(candidates.count)
+            for (index, requestTexts) in zip(candidates, prepared.texts) where claimed.contains(chunk[index].stream.rawValue) {
+                let request = chunk[index]
+                let recorded = LogWriting.record(request, texts: requestTexts, firstVersion: 1, after: head, at: microseconds)
+                rows.append(recorded, texts: requestTexts)
+                head = ChainHead(position: recorded.last!.position, hash: recorded.last!.hash)
+                appendedRequests.append(request)
+                appendedEvents.append(recorded)
+            }
+            insert = LogWriting.insertStatement(rows)
         }
 
         do {
             for projection in projections { try projection.applyBulk(appendedEvents, of: appendedRequests, on: connection) }
-            try LogWriting.finish(rows, head: head, projections: projections, on: connection)
+            try LogWriting.finish(insert: insert, head: head, projections: projections, on: connection)
         } catch is ProjectionRejection {
             throw NeedsOneByOne()
         } catch let error as PostgresError where error.code == .uniqueViolation {
             throw NeedsOneByOne()
         }
         outcome.appendedRequests = appendedRequests.count
-        outcome.appendedEvents = rows.count
+        outcome.appendedEvents = appendedEvents.reduce(0) { $0 + $1.count }
         if !appendedRequests.isEmpty { outcome.head = head }
         return outcome
     }

@@ -69,8 +69,30 @@ enum LogWriting {
     /// `previous_hash` is the hash of the row before (the first one's comes from the old head), and all hashes travel
     /// as one `bytea` cut into 32-byte pieces by the server: no per-row hex text to make and parse.
     static func finish(_ rows: EventRows, head: ChainHead, projections: [any InlineProjection], on connection: PostgresConnection) throws {
-        guard let firstPosition = rows.firstPosition, let recordedAt = rows.recordedAt else { return }
-        try connection.execute(
+        try finish(insert: insertStatement(rows), head: head, projections: projections, on: connection)
+    }
+
+    /// `finish` with the insert statement already built (its parameters encoded), e.g. before the transaction began.
+    static func finish(
+        insert: PostgresQuery?, head: ChainHead, projections: [any InlineProjection], on connection: PostgresConnection
+    ) throws {
+        guard let insert else { return }
+        try connection.execute(insert)
+        try connection.execute("UPDATE event_log_head SET position = \(head.position), hash = \(head.hash)")
+        for projection in projections {
+            try connection.execute(
+                """
+                INSERT INTO projection_checkpoints (projection, position) VALUES (\(projection.name), \(head.position))
+                ON CONFLICT (projection) DO UPDATE SET position = excluded.position
+                """)
+        }
+        try connection.execute("SELECT pg_notify('events', \(String(head.position)))")
+    }
+
+    /// The one statement that inserts `rows`; nil when there are none.
+    static func insertStatement(_ rows: EventRows) -> PostgresQuery? {
+        guard let firstPosition = rows.firstPosition, let recordedAt = rows.recordedAt else { return nil }
+        return
             """
             INSERT INTO events (position, stream_id, stream_version, event_id, event_type, schema_version, data, metadata,
                                 recorded_at, previous_hash, hash)
@@ -82,16 +104,7 @@ enum LogWriting {
                         \(rows.data), \(rows.metadata))
                 WITH ORDINALITY AS appended(stream_id, stream_version, event_id, event_type, schema_version, data, metadata,
                                             ordinal)
-            """)
-        try connection.execute("UPDATE event_log_head SET position = \(head.position), hash = \(head.hash)")
-        for projection in projections {
-            try connection.execute(
-                """
-                INSERT INTO projection_checkpoints (projection, position) VALUES (\(projection.name), \(head.position))
-                ON CONFLICT (projection) DO UPDATE SET position = excluded.position
-                """)
-        }
-        try connection.execute("SELECT pg_notify('events', \(String(head.position)))")
+            """
     }
 }
 
