@@ -1,3 +1,4 @@
+import Dispatch
 import Employees
 import EventStore
 import Foundation
@@ -179,23 +180,37 @@ struct EmployeeProjection: InlineProjection {
                 try EmployeeEventCodec.domainEvent(recorded), version: recorded.streamVersion, at: recorded.recordedAtMicroseconds)
         }
 
+        /// Writes 20,000 rows per statement; the next chunk's columns are built on another thread while one is
+        /// inserted.
         func finish(on connection: PostgresConnection) throws {
             let chunkSize = 20_000
             let employees = (Array(created.keys) + Array(folded.keys)).sorted()
-            for start in stride(from: 0, to: employees.count, by: chunkSize) {
-                var columns = EmployeeColumns()
-                var scopes = ScopeColumns()
-                columns.reserveCapacity(chunkSize)
-                for empNo in employees[start..<min(start + chunkSize, employees.count)] {
-                    if let row = created[empNo] {
-                        row.append(to: &columns, empNo: empNo)
-                    } else {
-                        folded[empNo]!.append(to: &columns, scopes: &scopes, empNo: empNo)
-                    }
-                }
-                try columns.insert(on: connection)
-                try scopes.insert(on: connection)
+            let chunks = stride(from: 0, to: employees.count, by: chunkSize).map {
+                employees[$0..<min($0 + chunkSize, employees.count)]
             }
+            guard let first = chunks.first else { return }
+            var columns = self.columns(for: first)
+            for number in chunks.indices {
+                let following = number + 1 < chunks.count ? BackgroundWork { self.columns(for: chunks[number + 1]) } : nil
+                try columns.employees.insert(on: connection)
+                try columns.scopes.insert(on: connection)
+                guard let following else { break }
+                columns = following.result()
+            }
+        }
+
+        private func columns(for empNos: ArraySlice<Int>) -> (employees: EmployeeColumns, scopes: ScopeColumns) {
+            var employees = EmployeeColumns()
+            var scopes = ScopeColumns()
+            employees.reserveCapacity(empNos.count)
+            for empNo in empNos {
+                if let row = created[empNo] {
+                    row.append(to: &employees, empNo: empNo)
+                } else {
+                    folded[empNo]!.append(to: &employees, scopes: &scopes, empNo: empNo)
+                }
+            }
+            return (employees, scopes)
         }
     }
 
@@ -390,5 +405,26 @@ struct EmployeeProjection: InlineProjection {
                 ON CONFLICT (emp_no) DO UPDATE SET password_hash = excluded.password_hash, changed_at = excluded.changed_at
                 """)
         }
+    }
+}
+
+/// A value computed on a Dispatch thread while the caller goes on; `result()` waits for it.
+///
+/// `@unchecked Sendable`, and why that is safe: `value` is written once by the worker before it signals `done`, and
+/// read by the caller only after waiting for that signal (the semaphore orders the write before the read).
+private final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
+    private var value: Value?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping @Sendable () -> Value) {
+        DispatchQueue.global().async {
+            self.value = work()
+            self.done.signal()
+        }
+    }
+
+    func result() -> Value {
+        done.wait()
+        return value!
     }
 }
