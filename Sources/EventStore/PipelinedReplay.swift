@@ -3,9 +3,10 @@ import Foundation
 import Postgres
 import Synchronization
 
-/// Replays the log into rebuilders with the reading and the folding overlapped: the connection's thread fetches the
-/// next page while a second thread decodes the previous one and feeds it, in position order, to the rebuilders.
-/// Decoding (JSON, UUIDs, hashes) costs more than the database's part of a page, so this nearly halves the replay.
+/// Replays the log into rebuilders with reading, decoding and folding overlapped: the connection's thread fetches the
+/// next page while Dispatch threads decode the pages already fetched (each page on its own) and a folding thread feeds
+/// the decoded events, in position order, to the rebuilders. Decoding (JSON, UUIDs, hashes) costs more than the
+/// database's part of a page, so this more than halves the replay.
 ///
 /// `@unchecked Sendable`, and why that is safe: `rebuilders` and `failure` are touched only by the folding thread
 /// from `start()` until it signals `finished`, and by the caller only after `finish()` has waited for that signal
@@ -14,10 +15,10 @@ final class PipelinedReplay: @unchecked Sendable {
     private var rebuilders: [any ProjectionRebuilder]
     private var failure: (any Error)?
     private let head: Int64
-    private let pages = Mutex<[PostgresRows?]>([])
+    private let pages = Mutex<[DecodedPage?]>([])
     private let stopped = Mutex(false)
     private let queued = DispatchSemaphore(value: 0)
-    private let freeSlots = DispatchSemaphore(value: 2)
+    private let freeSlots = DispatchSemaphore(value: 3)
     private let finished = DispatchSemaphore(value: 0)
 
     /// Folds every event up to `head` into `rebuilders`, reading pages of `pageSize` on `connection` (inside the
@@ -52,10 +53,11 @@ final class PipelinedReplay: @unchecked Sendable {
         Thread { self.fold() }.start()
     }
 
-    /// Hands a page to the folding thread; waits while two pages are already queued.
+    /// Starts decoding a page and queues it for the folding thread; waits while three pages are already in flight.
     private func submit(_ page: PostgresRows?) {
         freeSlots.wait()
-        pages.withLock { $0.append(page) }
+        let decoding = page.map(DecodedPage.init)
+        pages.withLock { $0.append(decoding) }
         queued.signal()
     }
 
@@ -72,11 +74,14 @@ final class PipelinedReplay: @unchecked Sendable {
         while true {
             queued.wait()
             let page = pages.withLock { $0.removeFirst() }
+            // Every slot taken by `submit` is given back, the end marker's too: libdispatch traps when a semaphore
+            // is released below its initial value.
+            let decoded = page?.result()
             freeSlots.signal()
-            guard let page else { return }
+            guard let decoded else { return }
             guard failure == nil else { continue }
             do {
-                for event in try EventReader.decode(page) where event.position <= head {
+                for event in try decoded.get() where event.position <= head {
                     for index in rebuilders.indices { try rebuilders[index].consume(event) }
                 }
             } catch {
@@ -84,5 +89,26 @@ final class PipelinedReplay: @unchecked Sendable {
                 stopped.withLock { $0 = true }
             }
         }
+    }
+}
+
+/// One page of rows being decoded on a Dispatch thread.
+///
+/// `@unchecked Sendable`, and why that is safe: `decoded` is written once by the worker before it signals `done`,
+/// and read only after waiting for that signal.
+private final class DecodedPage: @unchecked Sendable {
+    private var decoded: Result<[RecordedEvent], any Error> = .success([])
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ rows: PostgresRows) {
+        DispatchQueue.global().async {
+            self.decoded = Result { try EventReader.decode(rows) }
+            self.done.signal()
+        }
+    }
+
+    func result() -> Result<[RecordedEvent], any Error> {
+        done.wait()
+        return decoded
     }
 }
