@@ -42,6 +42,8 @@ let package = Package(
         // It seeds through App's internal command service (@testable), so release builds of it need -enable-testing
         // (bench/auth passes it); build release products by name (--product), as the Dockerfile does.
         .executableTarget(name: "AuthBench", dependencies: ["App", "Security", "Crypto", "Employees", "CXCrypt"], swiftSettings: strict),
+        // bench/appender: the batching appender against one transaction per append, on a cluster of its own.
+        .executableTarget(name: "AppendBench", dependencies: ["EventStore", "Postgres"], swiftSettings: strict),
 
         // Shared test helpers: the throw-away PostgreSQL cluster of a test run, fresh databases, clients.
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport", swiftSettings: strict),

@@ -66,11 +66,23 @@ public protocol InlineProjection: Sendable {
     /// refuse this request only; any other error fails the whole batch.
     func apply(_ events: [RecordedEvent], of request: AppendRequest, on connection: PostgresConnection) throws
 
+    /// Applies many requests that each created a new stream (the bulk path of imports): `events[i]` are the
+    /// events of `requests[i]`. A projection can write them with a few set-based statements. Throwing
+    /// `ProjectionRejection` or a unique violation makes the caller retry the chunk one request at a time with
+    /// `apply`, so that exactly the offending requests are refused. The default calls `apply` per request.
+    func applyBulk(_ events: [[RecordedEvent]], of requests: [AppendRequest], on connection: PostgresConnection) throws
+
     /// Empties the projection's tables before a rebuild.
     func reset(on connection: PostgresConnection) throws
 
     /// A fresh accumulator for a rebuild from the whole log (no attachments are available then).
     func makeRebuilder() -> any ProjectionRebuilder
+}
+
+extension InlineProjection {
+    public func applyBulk(_ events: [[RecordedEvent]], of requests: [AppendRequest], on connection: PostgresConnection) throws {
+        for (recorded, request) in zip(events, requests) { try apply(recorded, of: request, on: connection) }
+    }
 }
 
 /// Folds the log, in position order, into a projection's rows during a rebuild, then writes them in bulk.

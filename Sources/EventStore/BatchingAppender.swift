@@ -6,8 +6,9 @@ import Synchronization
 /// The one writer of the log in this process.
 ///
 /// Requests that arrive while a batch is committing wait and then go together in the next transaction: one WAL flush
-/// for many commands. Each request runs inside its own savepoint, so one request's stale version or rejected
-/// projection never fails its neighbours. A caller is resumed only after its batch has committed.
+/// for many commands. One request's stale version or rejected projection never fails its neighbours: the batch's
+/// versions are claimed with set-based statements and its projections run in one savepoint, and when anything is
+/// refused the requests concerned go through a savepoint each. A caller is resumed only after its batch has committed.
 public final class BatchingAppender: Sendable {
     private typealias Waiter = CheckedContinuation<Result<AppendResult, AppendError>, Never>
 
@@ -99,9 +100,6 @@ struct BatchWriter: Sendable {
     let projections: [any InlineProjection]
     let recordedAt: Date
 
-    /// The `event_log_head` row is created by the first migration; without it nothing can be appended.
-    private struct MissingHeadRow: Error {}
-
     private struct StaleVersion: Error {
         let actual: Int
 
@@ -116,72 +114,172 @@ struct BatchWriter: Sendable {
     }
 
     func write(_ requests: [AppendRequest], on connection: PostgresConnection) throws -> [Result<AppendResult, AppendError>] {
-        let headRows = try connection.query("SELECT position, hash FROM event_log_head FOR UPDATE")
-        guard let headRow = headRows.first else { throw MissingHeadRow() }
-        var head = ChainHead(position: try headRow.decode(Int64.self, column: 0), hash: try headRow.decode([UInt8].self, column: 1))
-        let microseconds = Int64((recordedAt.timeIntervalSince1970 * 1_000_000).rounded())
+        var head = try LogWriting.lockHead(on: connection)
+        let microseconds = LogWriting.microseconds(since1970: recordedAt)
         var rows = EventRows()
-        var outcomes: [Result<AppendResult, AppendError>] = []
-        outcomes.reserveCapacity(requests.count)
+        var outcomes = [Result<AppendResult, AppendError>?](repeating: nil, count: requests.count)
         var idsInBatch = Set<UUID>()
+        var oneByOne = Array(requests.indices)
 
-        for request in requests {
+        if requests.count > 1, let together = try appendTogether(requests, after: head, at: microseconds, on: connection) {
+            for appended in together.appended {
+                rows.append(appended.events, texts: appended.texts)
+                appended.events.forEach { idsInBatch.insert($0.id) }
+                outcomes[appended.index] = .success(
+                    AppendResult(events: appended.events, streamVersion: appended.events.last!.streamVersion, wasAlreadyAppended: false))
+            }
+            head = together.head
+            oneByOne = together.left
+        }
+
+        for index in oneByOne {
+            let request = requests[index]
             let ids = request.events.map(\.id)
             if ids.contains(where: idsInBatch.contains) {
-                outcomes.append(.failure(.invalidRequest("an event id appears twice in one batch")))
+                outcomes[index] = .failure(.invalidRequest("an event id appears twice in one batch"))
                 continue
             }
             if case .any = request.expectedVersion, let earlier = try previouslyAppended(request, on: connection) {
-                outcomes.append(.success(earlier))
+                outcomes[index] = .success(earlier)
                 continue
             }
             do {
-                let (recorded, texts) = try connection.withSavepoint {
+                let texts = try LogWriting.Texts(of: request)
+                let recorded = try connection.withSavepoint {
                     let version = try claimVersions(for: request, on: connection)
-                    let recorded = try record(request, firstVersion: version - request.events.count + 1, after: head, at: microseconds)
-                    for projection in projections { try projection.apply(recorded.events, of: request, on: connection) }
-                    return (recorded, recorded.texts)
+                    let recorded = LogWriting.record(
+                        request, texts: texts, firstVersion: version - request.events.count + 1, after: head, at: microseconds)
+                    for projection in projections { try projection.apply(recorded, of: request, on: connection) }
+                    return recorded
                 }
-                rows.append(recorded.events, texts: texts)
-                head = ChainHead(position: recorded.events.last!.position, hash: recorded.events.last!.hash)
+                rows.append(recorded, texts: texts)
+                head = ChainHead(position: recorded.last!.position, hash: recorded.last!.hash)
                 ids.forEach { idsInBatch.insert($0) }
-                outcomes.append(.success(AppendResult(events: recorded.events, streamVersion: recorded.events.last!.streamVersion, wasAlreadyAppended: false)))
+                outcomes[index] = .success(AppendResult(events: recorded, streamVersion: recorded.last!.streamVersion, wasAlreadyAppended: false))
             } catch let stale as StaleVersion {
                 if stale.couldBeARetry(of: request), let earlier = try previouslyAppended(request, on: connection) {
-                    outcomes.append(.success(earlier))
+                    outcomes[index] = .success(earlier)
                 } else {
-                    outcomes.append(.failure(.wrongExpectedVersion(stream: request.stream, expected: request.expectedVersion, actual: stale.actual)))
+                    outcomes[index] = .failure(.wrongExpectedVersion(stream: request.stream, expected: request.expectedVersion, actual: stale.actual))
                 }
             } catch let rejection as ProjectionRejection {
-                outcomes.append(.failure(.rejected(rejection)))
+                outcomes[index] = .failure(.rejected(rejection))
             } catch let invalid as JSONValueError {
-                outcomes.append(.failure(.invalidRequest("event data cannot be stored: \(invalid)")))
+                outcomes[index] = .failure(.invalidRequest("event data cannot be stored: \(invalid)"))
             }
         }
 
-        guard !rows.positions.isEmpty else { return outcomes }
-        try connection.execute(
-            """
-            INSERT INTO events (position, stream_id, stream_version, event_id, event_type, schema_version, data, metadata,
-                                recorded_at, previous_hash, hash)
-            SELECT position, stream_id, stream_version, event_id, event_type, schema_version, data::jsonb, metadata::jsonb,
-                   timestamptz 'epoch' + recorded_at * interval '1 microsecond', decode(previous_hash, 'hex'), decode(hash, 'hex')
-            FROM unnest(\(rows.positions), \(rows.streamIDs), \(rows.streamVersions), \(rows.eventIDs), \(rows.types),
-                        \(rows.schemaVersions), \(rows.data), \(rows.metadata), \(rows.recordedAt), \(rows.previousHashes),
-                        \(rows.hashes))
-                AS appended(position, stream_id, stream_version, event_id, event_type, schema_version, data, metadata,
-                            recorded_at, previous_hash, hash)
-            """)
-        try connection.execute("UPDATE event_log_head SET position = \(head.position), hash = \(head.hash)")
-        for projection in projections {
-            try connection.execute(
-                """
-                INSERT INTO projection_checkpoints (projection, position) VALUES (\(projection.name), \(head.position))
-                ON CONFLICT (projection) DO UPDATE SET position = excluded.position
-                """)
+        try LogWriting.finish(rows, head: head, projections: projections, on: connection)
+        return outcomes.map { $0! }
+    }
+
+    private struct Together {
+        struct Appended {
+            let index: Int
+            let events: [RecordedEvent]
+            let texts: LogWriting.Texts
         }
-        try connection.execute("SELECT pg_notify('events', \(String(head.position)))")
-        return outcomes
+
+        var appended: [Appended] = []
+        var head: ChainHead
+        /// Requests to go through one at a time: not eligible, or their stream was not at the expected version.
+        var left: [Int] = []
+    }
+
+    /// The common case at a fraction of the statements: the versions of every request with `.noStream` or `.exactly`
+    /// on a stream no other request of the batch touches are claimed with two set-based statements, and the inline
+    /// projections run for each inside ONE savepoint. The rest (stale versions, `.any`, repeated streams or event ids,
+    /// unstorable data) goes through the savepoint-per-request path afterwards. If a projection refuses anything, the
+    /// savepoint is rolled back and nil sends the whole batch through the per-request path, which refuses exactly
+    /// the offending requests.
+    private func appendTogether(
+        _ requests: [AppendRequest], after start: ChainHead, at microseconds: Int64, on connection: PostgresConnection
+    ) throws -> Together? {
+        var together = Together(head: start)
+        var eligible: [(index: Int, texts: LogWriting.Texts)] = []
+        var streams = Set<StreamID>()
+        var ids = Set<UUID>()
+        for (index, request) in requests.enumerated() {
+            let fresh = request.events.allSatisfy { ids.insert($0.id).inserted }
+            switch request.expectedVersion {
+            case .noStream, .exactly:
+                if fresh, streams.insert(request.stream).inserted, let texts = try? LogWriting.Texts(of: request) {
+                    eligible.append((index, texts))
+                    continue
+                }
+            case .any: break
+            }
+            together.left.append(index)
+        }
+        guard !eligible.isEmpty else { return nil }
+        do {
+            return try connection.withSavepoint {
+                let claimed = try claimTogether(eligible.map { requests[$0.index] }, on: connection)
+                var head = start
+                for (index, texts) in eligible {
+                    let request = requests[index]
+                    guard let version = claimed[request.stream] else {
+                        together.left.append(index)
+                        continue
+                    }
+                    let events = LogWriting.record(
+                        request, texts: texts, firstVersion: version - request.events.count + 1, after: head, at: microseconds)
+                    for projection in projections { try projection.apply(events, of: request, on: connection) }
+                    together.appended.append(.init(index: index, events: events, texts: texts))
+                    head = ChainHead(position: events.last!.position, hash: events.last!.hash)
+                }
+                together.head = head
+                together.left.sort()
+                return together
+            }
+        } catch is ProjectionRejection {
+            return nil
+        } catch let error as PostgresError where error.code == .uniqueViolation {
+            return nil
+        }
+    }
+
+    /// Claims the versions of requests on distinct streams with one statement per kind; returns the new version of
+    /// each stream that was at the expected version.
+    private func claimTogether(_ requests: [AppendRequest], on connection: PostgresConnection) throws -> [StreamID: Int] {
+        var newIDs: [String] = []
+        var newCounts: [Int32] = []
+        var existingIDs: [String] = []
+        var expected: [Int32] = []
+        var existingCounts: [Int32] = []
+        for request in requests {
+            switch request.expectedVersion {
+            case .noStream, .exactly(0):
+                newIDs.append(request.stream.rawValue)
+                newCounts.append(Int32(request.events.count))
+            case .exactly(let version):
+                existingIDs.append(request.stream.rawValue)
+                expected.append(Int32(version))
+                existingCounts.append(Int32(request.events.count))
+            case .any:
+                preconditionFailure("claimed one at a time")
+            }
+        }
+        var claimed: [StreamID: Int] = [:]
+        if !newIDs.isEmpty {
+            let rows = try connection.query(
+                """
+                INSERT INTO streams (stream_id, version) SELECT * FROM unnest(\(newIDs), \(newCounts))
+                ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id, version
+                """)
+            for row in rows { claimed[StreamID(try row.decode(String.self, column: 0))] = try row.decode(Int.self, column: 1) }
+        }
+        if !existingIDs.isEmpty {
+            let rows = try connection.query(
+                """
+                UPDATE streams SET version = streams.version + claim.count
+                FROM unnest(\(existingIDs), \(expected), \(existingCounts)) AS claim(stream_id, expected, count)
+                WHERE streams.stream_id = claim.stream_id AND streams.version = claim.expected
+                RETURNING streams.stream_id, streams.version
+                """)
+            for row in rows { claimed[StreamID(try row.decode(String.self, column: 0))] = try row.decode(Int.self, column: 1) }
+        }
+        return claimed
     }
 
     /// Moves the stream's version forward by the request's event count, or throws `StaleVersion`. Never raises a
@@ -209,35 +307,6 @@ struct BatchWriter: Sendable {
         throw StaleVersion(actual: try current.first?.decode(Int.self, column: 0) ?? 0)
     }
 
-    private struct Recorded {
-        let events: [RecordedEvent]
-        let texts: [(data: String, metadata: String)]
-    }
-
-    private func record(_ request: AppendRequest, firstVersion: Int, after head: ChainHead, at microseconds: Int64) throws -> Recorded {
-        let metadataText = try request.metadata.canonicalText()
-        var previous = head
-        var events: [RecordedEvent] = []
-        var texts: [(data: String, metadata: String)] = []
-        for (offset, event) in request.events.enumerated() {
-            let dataText = try event.data.canonicalText()
-            let position = previous.position + 1
-            let version = firstVersion + offset
-            let hash = HashChain.hash(
-                previousHash: previous.hash, position: position, streamID: request.stream, streamVersion: version,
-                eventID: event.id, type: event.type, schemaVersion: event.schemaVersion, dataText: dataText,
-                metadataText: metadataText, recordedAtMicroseconds: microseconds)
-            events.append(
-                RecordedEvent(
-                    position: position, streamID: request.stream, streamVersion: version, id: event.id, type: event.type,
-                    schemaVersion: event.schemaVersion, data: event.data, metadata: request.metadata,
-                    recordedAtMicroseconds: microseconds, previousHash: previous.hash, hash: hash))
-            texts.append((dataText, metadataText))
-            previous = ChainHead(position: position, hash: hash)
-        }
-        return Recorded(events: events, texts: texts)
-    }
-
     /// The events of an earlier append with the same event ids, when this request is a retry of it.
     private func previouslyAppended(_ request: AppendRequest, on connection: PostgresConnection) throws -> AppendResult? {
         let ids = request.events.map(\.id)
@@ -246,36 +315,5 @@ struct BatchWriter: Sendable {
         guard events.count == ids.count, Set(events.map(\.id)) == Set(ids), events.allSatisfy({ $0.streamID == request.stream })
         else { return nil }
         return AppendResult(events: events, streamVersion: events.last!.streamVersion, wasAlreadyAppended: true)
-    }
-}
-
-/// Column arrays for inserting a whole batch of events with one statement.
-private struct EventRows {
-    var positions: [Int64] = []
-    var streamIDs: [String] = []
-    var streamVersions: [Int32] = []
-    var eventIDs: [UUID] = []
-    var types: [String] = []
-    var schemaVersions: [Int16] = []
-    var data: [String] = []
-    var metadata: [String] = []
-    var recordedAt: [Int64] = []
-    var previousHashes: [String] = []
-    var hashes: [String] = []
-
-    mutating func append(_ events: [RecordedEvent], texts: [(data: String, metadata: String)]) {
-        for (event, text) in zip(events, texts) {
-            positions.append(event.position)
-            streamIDs.append(event.streamID.rawValue)
-            streamVersions.append(Int32(event.streamVersion))
-            eventIDs.append(event.id)
-            types.append(event.type)
-            schemaVersions.append(Int16(event.schemaVersion))
-            data.append(text.data)
-            metadata.append(text.metadata)
-            recordedAt.append(event.recordedAtMicroseconds)
-            previousHashes.append(Hex.encode(event.previousHash))
-            hashes.append(Hex.encode(event.hash))
-        }
     }
 }

@@ -78,15 +78,15 @@ extension JSONValue {
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            let keys = members.keys.map { Array($0.utf8) }.sorted { left, right in
-                left.count != right.count ? left.count < right.count : left.lexicographicallyPrecedes(right)
+            let sorted = members.sorted { left, right in
+                let (leftCount, rightCount) = (left.key.utf8.count, right.key.utf8.count)
+                return leftCount != rightCount ? leftCount < rightCount : left.key.utf8.lexicographicallyPrecedes(right.key.utf8)
             }
-            for (index, key) in keys.enumerated() {
+            for (index, member) in sorted.enumerated() {
                 if index > 0 { output.append(contentsOf: ", ".utf8) }
-                let name = String(decoding: key, as: UTF8.self)
-                try Self.writeString(name, into: &output)
+                try Self.writeString(member.key, into: &output)
                 output.append(contentsOf: ": ".utf8)
-                try members[name]!.write(into: &output)
+                try member.value.write(into: &output)
             }
             output.append(UInt8(ascii: "}"))
         }
@@ -120,11 +120,7 @@ extension JSONValue {
 extension JSONValue: Decodable {
     /// Parses JSON text (as read back from a `jsonb` column) into a value.
     public init(parsing text: String) throws(JSONValueError) {
-        do {
-            self = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
-        } catch {
-            throw .unsupported("not JSON of the supported kinds")
-        }
+        self = try JSONTextParser.parse(text)
     }
 
     public init(from decoder: any Decoder) throws {

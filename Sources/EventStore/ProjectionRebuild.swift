@@ -25,16 +25,8 @@ public struct ProjectionRebuild: Sendable {
         return try await pool.withTransaction { connection in
             let headRows = try connection.query("SELECT position FROM event_log_head FOR SHARE")
             let head = try headRows.first?.decode(Int64.self, column: 0) ?? 0
-            var rebuilders = projections.map { $0.makeRebuilder() }
-            var cursor: Int64 = 0
-            while cursor < head {
-                let page = try EventReader.events(after: cursor, limit: pageSize, on: connection)
-                guard let last = page.last else { break }
-                for event in page where event.position <= head {
-                    for index in rebuilders.indices { try rebuilders[index].consume(event) }
-                }
-                cursor = last.position
-            }
+            let rebuilders = try PipelinedReplay.replay(
+                into: projections.map { $0.makeRebuilder() }, upTo: head, pageSize: pageSize, on: connection)
             for (projection, rebuilder) in zip(projections, rebuilders) {
                 try projection.reset(on: connection)
                 try rebuilder.finish(on: connection)

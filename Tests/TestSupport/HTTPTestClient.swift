@@ -32,13 +32,18 @@ public struct HTTPTestClient: Sendable {
 
     private static let queue = DispatchQueue(label: "http-test-client", attributes: .concurrent)
 
+    /// Sends one request. With `headOnly`, returns as soon as the response head has arrived (for streamed bodies
+    /// that never end); the body is then whatever came with the head.
     public func send(
-        _ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []
+        _ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = [], headOnly: Bool = false
     ) async throws -> HTTPTestResponse {
         let port = port
         return try await withCheckedThrowingContinuation { continuation in
             Self.queue.async {
-                continuation.resume(with: Result { try Self.exchange(port: port, method: method, path: path, headers: headers, body: body) })
+                continuation.resume(
+                    with: Result {
+                        try Self.exchange(port: port, method: method, path: path, headers: headers, body: body, headOnly: headOnly)
+                    })
             }
         }
     }
@@ -69,7 +74,9 @@ public struct HTTPTestClient: Sendable {
         public let description: String
     }
 
-    static func exchange(port: Int, method: String, path: String, headers: [(String, String)], body: [UInt8]) throws -> HTTPTestResponse {
+    static func exchange(
+        port: Int, method: String, path: String, headers: [(String, String)], body: [UInt8], headOnly: Bool
+    ) throws -> HTTPTestResponse {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw ClientError(description: "socket: \(errno)") }
         defer { close(descriptor) }
@@ -101,6 +108,9 @@ public struct HTTPTestClient: Sendable {
             if count == 0 { break }
             guard count > 0 else { throw ClientError(description: "recv: \(errno)") }
             received.append(contentsOf: buffer[..<count])
+            if headOnly, received.count >= 4, (3..<received.count).contains(where: { received[$0 - 3...$0].elementsEqual([13, 10, 13, 10]) }) {
+                break
+            }
         }
         return try parse(received, method: method)
     }

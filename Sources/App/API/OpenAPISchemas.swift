@@ -142,7 +142,6 @@ enum OpenAPISchemas {
             responses: [
                 "200": json("Tokens issued", ref("TokenResponse")),
                 "400": ["description": "The grant is malformed or invalid (RFC 6749 §5.2)"],
-                "401": ["description": "The client or the credentials are wrong"],
             ]),
     ]
 

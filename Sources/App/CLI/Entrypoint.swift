@@ -22,7 +22,7 @@ public enum Entrypoint {
             return 0
         case .run(let invocation):
             do {
-                return try await run(invocation)
+                return try await run(invocation, environment: environment)
             } catch let error as UsageError {
                 StandardError.write("employees: \(error.message)\nRun 'employees \(invocation.subcommand) --help' for usage.")
                 return 2
@@ -33,7 +33,8 @@ public enum Entrypoint {
         }
     }
 
-    private static func run(_ invocation: ParsedInvocation) async throws -> Int32 {
+    private static func run(_ invocation: ParsedInvocation, environment: [String: String]) async throws -> Int32 {
+        if let status = try await DataSubcommands.run(invocation, environment: environment) { return status }
         let configuration = try ServiceConfiguration(invocation)
         switch invocation.subcommand {
         case "serve":

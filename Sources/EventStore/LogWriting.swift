@@ -1,0 +1,160 @@
+import Crypto
+import Foundation
+import Postgres
+
+/// The steps every appending transaction shares, whichever path (batched, bulk, one per append) takes it:
+/// lock the head, link events into the chain, insert them in one statement, move the head and the checkpoints, and
+/// notify followers. Keeping them in one place keeps one chain format and one insert statement.
+enum LogWriting {
+    /// The `event_log_head` row is created by the first migration; without it nothing can be appended.
+    struct MissingHeadRow: Error {}
+
+    /// Locks the head row for the rest of the transaction: positions stay dense and equal to commit order.
+    static func lockHead(on connection: PostgresConnection) throws -> ChainHead {
+        let headRows = try connection.query("SELECT position, hash FROM event_log_head FOR UPDATE")
+        guard let headRow = headRows.first else { throw MissingHeadRow() }
+        return ChainHead(position: try headRow.decode(Int64.self, column: 0), hash: try headRow.decode([UInt8].self, column: 1))
+    }
+
+    /// The canonical JSON texts of one request: what is stored and what the hash covers.
+    struct Texts {
+        let data: [String]
+        let metadata: String
+
+        init(of request: AppendRequest, metadataText: String? = nil) throws(JSONValueError) {
+            if let metadataText {
+                metadata = metadataText
+            } else {
+                metadata = try request.metadata.canonicalText()
+            }
+            var data: [String] = []
+            data.reserveCapacity(request.events.count)
+            for event in request.events { data.append(try event.data.canonicalText()) }
+            self.data = data
+        }
+    }
+
+    /// Assigns positions after `head`, stream versions from `firstVersion` and the hash chain to one request's events.
+    static func record(
+        _ request: AppendRequest, texts: Texts, firstVersion: Int, after head: ChainHead, at microseconds: Int64
+    ) -> [RecordedEvent] {
+        var previous = head
+        var events: [RecordedEvent] = []
+        events.reserveCapacity(request.events.count)
+        for (offset, event) in request.events.enumerated() {
+            let position = previous.position + 1
+            let version = firstVersion + offset
+            let hash = HashChain.hash(
+                previousHash: previous.hash, position: position, streamID: request.stream, streamVersion: version,
+                eventID: event.id, type: event.type, schemaVersion: event.schemaVersion, dataText: texts.data[offset],
+                metadataText: texts.metadata, recordedAtMicroseconds: microseconds)
+            events.append(
+                RecordedEvent(
+                    position: position, streamID: request.stream, streamVersion: version, id: event.id, type: event.type,
+                    schemaVersion: event.schemaVersion, data: event.data, metadata: request.metadata,
+                    recordedAtMicroseconds: microseconds, previousHash: previous.hash, hash: hash))
+            previous = ChainHead(position: position, hash: hash)
+        }
+        return events
+    }
+
+    static func microseconds(since1970 date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+    }
+
+    /// Inserts the rows, moves the head to `head`, records every projection's checkpoint and notifies `events`.
+    /// Does nothing when no event was recorded.
+    ///
+    /// The rows form one unbroken stretch of the chain, so positions are the first one plus the row's ordinal, each
+    /// `previous_hash` is the hash of the row before (the first one's comes from the old head), and all hashes travel
+    /// as one `bytea` cut into 32-byte pieces by the server: no per-row hex text to make and parse.
+    static func finish(_ rows: EventRows, head: ChainHead, projections: [any InlineProjection], on connection: PostgresConnection) throws {
+        try finish(insert: insertStatement(rows), head: head, projections: projections, on: connection)
+    }
+
+    /// `finish` with the insert statement already built (its parameters encoded), e.g. before the transaction began.
+    static func finish(
+        insert: PostgresQuery?, head: ChainHead, projections: [any InlineProjection], on connection: PostgresConnection
+    ) throws {
+        guard let insert else { return }
+        try connection.execute(insert)
+        try connection.execute("UPDATE event_log_head SET position = \(head.position), hash = \(head.hash)")
+        for projection in projections {
+            try connection.execute(
+                """
+                INSERT INTO projection_checkpoints (projection, position) VALUES (\(projection.name), \(head.position))
+                ON CONFLICT (projection) DO UPDATE SET position = excluded.position
+                """)
+        }
+        try connection.execute("SELECT pg_notify('events', \(String(head.position)))")
+    }
+
+    /// The one statement that inserts `rows`; nil when there are none.
+    static func insertStatement(_ rows: EventRows) -> PostgresQuery? {
+        guard let firstPosition = rows.firstPosition, let recordedAt = rows.recordedAt else { return nil }
+        return
+            """
+            INSERT INTO events (position, stream_id, stream_version, event_id, event_type, schema_version, data, metadata,
+                                recorded_at, previous_hash, hash)
+            SELECT \(firstPosition) + ordinal - 1, stream_id, stream_version, event_id, event_type, schema_version,
+                   data::jsonb, metadata::jsonb, timestamptz 'epoch' + \(recordedAt) * interval '1 microsecond',
+                   CASE WHEN ordinal = 1 THEN \(rows.firstPreviousHash) ELSE substring(\(rows.hashes) FROM (ordinal * 32 - 63)::integer FOR 32) END,
+                   substring(\(rows.hashes) FROM (ordinal * 32 - 31)::integer FOR 32)
+            FROM unnest(\(rows.streamIDs), \(rows.streamVersions), \(rows.eventIDs), \(rows.types), \(rows.schemaVersions),
+                        \(rows.data), \(rows.metadata))
+                WITH ORDINALITY AS appended(stream_id, stream_version, event_id, event_type, schema_version, data, metadata,
+                                            ordinal)
+            """
+    }
+}
+
+/// Column arrays for inserting one unbroken stretch of the chain with one statement. Every appending transaction
+/// stamps all its events with one time, so the time is one value too.
+struct EventRows {
+    private(set) var firstPosition: Int64?
+    private(set) var recordedAt: Int64?
+    private(set) var firstPreviousHash: [UInt8] = []
+    /// The events' hashes, 32 bytes each, in position order.
+    private(set) var hashes: [UInt8] = []
+    private(set) var count = 0
+    var streamIDs: [String] = []
+    var streamVersions: [Int32] = []
+    var eventIDs: [UUID] = []
+    var types: [String] = []
+    var schemaVersions: [Int16] = []
+    var data: [String] = []
+    var metadata: [String] = []
+
+    mutating func reserveCapacity(_ count: Int) {
+        hashes.reserveCapacity(count * SHA256.digestCount)
+        streamIDs.reserveCapacity(count)
+        streamVersions.reserveCapacity(count)
+        eventIDs.reserveCapacity(count)
+        types.reserveCapacity(count)
+        schemaVersions.reserveCapacity(count)
+        data.reserveCapacity(count)
+        metadata.reserveCapacity(count)
+    }
+
+    mutating func append(_ events: [RecordedEvent], texts: LogWriting.Texts) {
+        for (event, dataText) in zip(events, texts.data) {
+            if firstPosition == nil {
+                firstPosition = event.position
+                recordedAt = event.recordedAtMicroseconds
+                firstPreviousHash = event.previousHash
+            }
+            precondition(
+                event.position == firstPosition! + Int64(count) && event.recordedAtMicroseconds == recordedAt,
+                "rows are one stretch of the chain with one time")
+            count += 1
+            hashes.append(contentsOf: event.hash)
+            streamIDs.append(event.streamID.rawValue)
+            streamVersions.append(Int32(event.streamVersion))
+            eventIDs.append(event.id)
+            types.append(event.type)
+            schemaVersions.append(Int16(event.schemaVersion))
+            data.append(dataText)
+            metadata.append(texts.metadata)
+        }
+    }
+}

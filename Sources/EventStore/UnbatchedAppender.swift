@@ -1,0 +1,29 @@
+import Foundation
+import Postgres
+
+/// Appends each request in a transaction of its own, with the same statements as the batching appender.
+///
+/// The reference `bench/appender` measures `BatchingAppender` against: every append pays its own commit (one WAL
+/// flush) while holding the head row. Correct, but only for tools and measurements; the service uses the batching
+/// appender.
+public struct UnbatchedAppender: Sendable {
+    private let pool: PostgresPool
+    private let projections: [any InlineProjection]
+
+    public init(pool: PostgresPool, projections: [any InlineProjection]) {
+        self.pool = pool
+        self.projections = projections
+    }
+
+    public func append(_ request: AppendRequest) async throws(AppendError) -> AppendResult {
+        guard !request.events.isEmpty else { throw .invalidRequest("an append needs at least one event") }
+        let writer = BatchWriter(projections: projections, recordedAt: Date())
+        let outcomes: [Result<AppendResult, AppendError>]
+        do {
+            outcomes = try await pool.withTransaction { connection in try writer.write([request], on: connection) }
+        } catch {
+            throw .unavailable(error as? PostgresError)
+        }
+        return try outcomes[0].get()
+    }
+}
