@@ -38,10 +38,8 @@ let package = Package(
         // bench/fuzz-http: libFuzzer target for the HTTP parser (inert unless built by that script).
         .executableTarget(name: "HTTPFuzz", dependencies: ["HTTP"], swiftSettings: strict),
 
-        // bench/auth: token verification and password hashing costs, and a seeded service for the login benchmark.
-        // It seeds through App's internal command service (@testable), so release builds of it need -enable-testing
-        // (bench/auth passes it); build release products by name (--product), as the Dockerfile does.
-        .executableTarget(name: "AuthBench", dependencies: ["App", "Security", "Crypto", "Employees", "CXCrypt"], swiftSettings: strict),
+        // bench/auth: token verification and password hashing costs.
+        .executableTarget(name: "AuthBench", dependencies: ["Security", "Crypto", "CXCrypt"], swiftSettings: strict),
         // bench/appender: the batching appender against one transaction per append, on a cluster of its own.
         .executableTarget(name: "AppendBench", dependencies: ["EventStore", "Postgres"], swiftSettings: strict),
 

@@ -3,19 +3,22 @@
 //                     principal-table check the authentication middleware adds
 //   hash              the price of one Argon2id hash at OWASP parameters and one yescrypt hash at libxcrypt's
 //                     default cost, and of verifying each through PasswordHasher
-//   serve DIR         a service over an embedded cluster in DIR with employees whose password is known, for
-//                     wrk to log in against; prints "ready PORT ACCOUNTS PASSWORD", stops on SIGTERM or SIGINT
 //
-// `serve` seeds through the app's internal command service, so this target imports App with @testable: bench/auth
-// builds it with -enable-testing.
+// The login benchmark needs no code of its own: bench/auth seeds accounts with `employees create-admin` and runs
+// `employees serve`.
 import CXCrypt
 import Crypto
 import Dispatch
-import Employees
 import Foundation
 import Security
 
-@testable import App
+
+extension Duration {
+    var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}
 
 func measure(seconds: Double, _ body: () -> Void) -> (count: Int, seconds: Double) {
     let started = ContinuousClock.now
@@ -89,37 +92,13 @@ func hashBenchmark() throws {
     print("yescrypt $y$\(cost)$ (libxcrypt default cost), one hash: \(formatted(yescryptCost)) ms; verify: \(formatted(yescryptVerify)) ms")
 }
 
-/// Employees `bench-0@example.com` … `bench-15@example.com`, all with the same password: wrk spreads its logins over
-/// them, because the throttle counts a login as a failure until it succeeds, so more than five simultaneous logins
-/// of one account from one address are refused.
-func serve(dataDirectory: String) async throws {
-    let service = try await EmployeeService.start(
-        ServiceConfiguration(dataDirectory: dataDirectory, databaseURL: nil, host: "127.0.0.1", port: 0), log: { _ in })
-    let password = "violet tramway nineteen lanterns"
-    let accounts = 16
-    let existing = try await service.context.pool.withConnection { connection in
-        try connection.query("SELECT count(*) FROM employees WHERE email LIKE 'bench-%@example.com'").first!.decode(Int.self, column: 0)
-    }
-    let hash = try PasswordHasher().hash(password)
-    for index in existing..<accounts {
-        var fields = EmployeeFields(firstName: "Bench", lastName: "Mark", birthDate: "1970-01-01", gender: "F", hireDate: "2000-01-01")
-        fields.email = "bench-\(index)@example.com"
-        let outcome = try await service.context.commands.create(fields, passwordHash: hash, by: .system())
-        _ = try await service.context.commands.execute(.grantScope(Scope.userRead.rawValue), on: outcome.empNo, by: .system())
-    }
-    FileHandle.standardOutput.write(Data("ready \(service.addresses[0].port) \(accounts) \(password)\n".utf8))
-    for await _ in ShutdownSignals.stream() { break }
-    await service.shutdown()
-}
-
 let arguments = CommandLine.arguments.dropFirst()
 do {
     switch arguments.first {
     case "verify": try verifyBenchmark(seconds: arguments.dropFirst().first.flatMap(Double.init) ?? 2)
     case "hash": try hashBenchmark()
-    case "serve" where arguments.count == 2: try await serve(dataDirectory: arguments.last!)
     default:
-        FileHandle.standardError.write(Data("usage: AuthBench verify [seconds] | hash | serve DATA_DIR\n".utf8))
+        FileHandle.standardError.write(Data("usage: AuthBench verify [seconds] | hash\n".utf8))
         exit(2)
     }
 } catch {

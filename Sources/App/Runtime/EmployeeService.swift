@@ -99,6 +99,7 @@ public final class EmployeeService: Sendable {
         if let secret = environment["EMPLOYEES_JWT_HS256_SECRET"] {
             return JWTKeySet(signingKey: .hs256(try HS256Secret(configured: secret)))
         }
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let directory = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("keys").path
         return try JWTKeySet.loadOrCreateEd25519(directory: directory)
     }
