@@ -46,6 +46,26 @@ final class CompatibilityRoutesTests: XCTestCase {
         await harness?.stop()
     }
 
+    /// The original's first scenario end to end: a demo user logs in at the original's path with the grandfathered
+    /// password, and the token works on its routes (its own record yes, an admin route no).
+    func testDemoUserLogsInAtTheOriginalPathAndUsesTheToken() async throws {
+        let login = try await client.form(
+            "/api/login", [("username", "behai_nguyen@hotmail.com"), ("password", "password")])
+        bodies.append(login.text)
+        XCTAssertEqual(login.status, 200, login.text)
+        let token = try XCTUnwrap(login.json["access_token"] as? String)
+        XCTAssertEqual(login.json["token_type"] as? String, "bearer")
+        XCTAssertEqual(Set((login.json["scope"] as? String)?.split(separator: " ").map(String.init) ?? []), ["user:read", "user:write"])
+        let own = try await client.json("GET", "/emp/own-get-update/\(Self.beHai)", token: token)
+        bodies.append(own.text)
+        XCTAssertEqual(own.status, 200, own.text)
+        let other = try await client.json("GET", "/emp/admin-get-update/\(Self.kyoichi)", token: token)
+        XCTAssertEqual(other.status, 403)
+        let wrong = try await client.form("/api/login", [("username", "behai_nguyen@hotmail.com"), ("password", "Password")])
+        XCTAssertEqual(wrong.status, 400)
+        XCTAssertEqual(wrong.json["error"] as? String, "invalid_grant")
+    }
+
     private func seed() async throws -> DemoSeed.Report {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("compat-\(UUID().uuidString).csv")
         try Data(Self.sample.utf8).write(to: url)
