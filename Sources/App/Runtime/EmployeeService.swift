@@ -65,7 +65,7 @@ public final class EmployeeService: Sendable {
                 RequestIDMiddleware(), AccessLogMiddleware(logger: StandardErrorLogger()),
                 RequestMetricsMiddleware(metrics: context.monitoring.requests),
                 CompatibilityEnvelopeMiddleware(),
-                AuthenticationMiddleware(verifier: verifier, principals: feed.table, revokedTokens: revoked, securityLog: context.securityLog),
+                AuthenticationMiddleware(verifier: verifier, verifiedTokens: VerifiedTokenCache(), principals: feed.table, revokedTokens: revoked, securityLog: context.securityLog),
                 IdempotencyMiddleware(store: IdempotencyStore(pool: pool)),
             ],
             handler: APIRoutes.respond)
