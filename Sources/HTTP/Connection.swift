@@ -293,9 +293,15 @@ final class Connection {
     // MARK: - Dispatching
 
     private func settle() {
-        guard !isClosed else { return }
-        dispatchNext()
-        if pendingOutput > 0 || (closeWhenFlushed && exchange == nil && !lingering) { flush() }
+        while !isClosed {
+            dispatchNext()
+            guard pendingOutput > 0 || (closeWhenFlushed && exchange == nil && !lingering) else { break }
+            let wasAboveHighWaterMark = pendingOutput > limits.outputHighWaterMark
+            flush()
+            // A flush that brings the output below the mark must dispatch again: the requests may all be read
+            // already and the output empty, so no socket event would ever come to do it.
+            guard wasAboveHighWaterMark && pendingOutput <= limits.outputHighWaterMark else { break }
+        }
         guard !isClosed else { return }
         updateInterest()
         updateDeadline()

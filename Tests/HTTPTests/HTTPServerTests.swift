@@ -257,6 +257,21 @@ final class HTTPServerTests: XCTestCase {
         }
     }
 
+    /// The last chunk of a stream is queued, not sent, so the connection is above a zero high-water mark when the
+    /// exchange ends; the flush that follows empties the output. The request already read behind the stream must
+    /// then be dispatched, although no socket event will come (nothing left to write, nothing left to read).
+    func testRequestQueuedBehindAStreamIsDispatchedWhenTheOutputDrains() throws {
+        try withServer(configure: { $0.limits.outputHighWaterMark = 0 }) { server in
+            let client = try server.connect()
+            try client.send(
+                "GET /stream/2 HTTP/1.1\r\nHost: t\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + "GET /stream/1 HTTP/1.1\r\nHost: t\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            XCTAssertEqual(
+                try (0..<4).map { _ in try client.readResponse().bodyText },
+                ["chunk 0\nchunk 1\n", "hello", "chunk 0\n", "hello"])
+        }
+    }
+
     func testLimitsAreAnsweredWithTheirStatusAndClose() throws {
         try withServer(configure: { configuration in
             configuration.limits.maxBodyBytes = 1024
