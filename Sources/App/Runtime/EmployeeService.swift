@@ -43,7 +43,8 @@ public final class EmployeeService: Sendable {
     ) async throws -> EmployeeService {
         let keys = try loadKeys(configuration, environment: environment)
         let database = try DatabaseRuntime.open(configuration, log: log)
-        let pool = PostgresPool(configuration: database.application, maximumConnections: 16, acquireTimeout: .seconds(5))
+        let poolSize = environment["EMPLOYEES_POOL_SIZE"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 16
+        let pool = PostgresPool(configuration: database.application, maximumConnections: poolSize, acquireTimeout: .seconds(5))
         let batchSize = environment["EMPLOYEES_APPEND_BATCH_SIZE"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 512
         let appender = BatchingAppender(pool: pool, projections: [EmployeeProjection()], maximumBatchSize: batchSize)
         let watcher = LogWatcher(configuration: database.application)
