@@ -44,9 +44,6 @@ public final class LogWatcher: Sendable {
         }
     }
 
-    /// The highest position any notification has announced (0 before the first).
-    public var newestAnnouncedPosition: Int64 { shared.state.withLock { $0.newestPosition } }
-
     /// Suspends until a notification announces a position after `position`, the listener reconnects, `timeout`
     /// passes, or the task is cancelled; whichever comes first.
     public func waitForEvents(after position: Int64, timeout: Duration) async {

@@ -1,3 +1,4 @@
+import Crypto
 import EventStore
 import Foundation
 import Glibc
@@ -27,7 +28,7 @@ struct LoggedEvent: Encodable, Sendable {
         let scopes = event.metadata["scopes"]?.arrayValue?.compactMap(\.stringValue) ?? []
         try container.encode(scopes, forKey: .scopes)
         try container.encode(event.metadata["request_id"]?.stringValue, forKey: .requestID)
-        try container.encode(Hex.string(event.hash), forKey: .hash)
+        try container.encode(Hex.encode(event.hash), forKey: .hash)
     }
 
     /// RFC 3339 in UTC with the microseconds the log stores (the precision the hash chain covers).
@@ -82,20 +83,6 @@ struct EncodableJSON: Encodable, Sendable {
     }
 }
 
-/// Lowercase hexadecimal, as auditors copy hashes.
-enum Hex {
-    static func string(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            output.append(digits[Int(byte >> 4)])
-            output.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: output, as: UTF8.self)
-    }
-}
-
 /// An employee's stream, oldest first.
 struct EmployeeHistory: Encodable, Sendable {
     let empNo: Int
@@ -113,7 +100,7 @@ struct ChainHeadView: Encodable, Sendable {
 
     init(_ head: ChainHead) {
         position = head.position
-        hash = Hex.string(head.hash)
+        hash = Hex.encode(head.hash)
     }
 }
 

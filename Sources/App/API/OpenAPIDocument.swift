@@ -1,3 +1,4 @@
+import EventStore
 import HTTP
 import Security
 
@@ -149,30 +150,18 @@ indirect enum OpenAPIValue: Encodable, Sendable, Equatable, ExpressibleByStringL
         return nil
     }
 
-    private struct MemberKey: CodingKey {
-        let stringValue: String
-        init(stringValue: String) { self.stringValue = stringValue }
-        var intValue: Int? { nil }
-        init?(intValue: Int) { nil }
+    /// Encoded through the log's JSON value, so the app has one JSON encoder for value trees.
+    func encode(to encoder: any Encoder) throws {
+        try EncodableJSON(json).encode(to: encoder)
     }
 
-    func encode(to encoder: any Encoder) throws {
+    private var json: EventStore.JSONValue {
         switch self {
-        case .string(let text):
-            var container = encoder.singleValueContainer()
-            try container.encode(text)
-        case .integer(let number):
-            var container = encoder.singleValueContainer()
-            try container.encode(number)
-        case .bool(let flag):
-            var container = encoder.singleValueContainer()
-            try container.encode(flag)
-        case .array(let elements):
-            var container = encoder.unkeyedContainer()
-            for element in elements { try container.encode(element) }
-        case .object(let members):
-            var container = encoder.container(keyedBy: MemberKey.self)
-            for (name, member) in members { try container.encode(member, forKey: MemberKey(stringValue: name)) }
+        case .string(let text): .string(text)
+        case .integer(let number): .int(number)
+        case .bool(let flag): .bool(flag)
+        case .array(let elements): .array(elements.map(\.json))
+        case .object(let members): .object(members.mapValues(\.json))
         }
     }
 }

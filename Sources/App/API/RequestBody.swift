@@ -63,26 +63,6 @@ struct JSONObjectBody {
             return nil
         }
     }
-
-    /// The array-of-strings value of `name`.
-    func strings(_ name: String, errors: inout [HTTPFieldError]) -> [String]? {
-        switch members[name] {
-        case nil, .null?: return nil
-        case .array(let elements)?:
-            var values: [String] = []
-            for element in elements {
-                guard case .string(let value) = element else {
-                    errors.append(HTTPFieldError(field: name, message: "must be an array of strings"))
-                    return nil
-                }
-                values.append(value)
-            }
-            return values
-        default:
-            errors.append(HTTPFieldError(field: name, message: "must be an array of strings"))
-            return nil
-        }
-    }
 }
 
 /// An `application/x-www-form-urlencoded` body, for OAuth2 and the original system's form routes. Repeated

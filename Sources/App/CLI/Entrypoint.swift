@@ -1,3 +1,4 @@
+import Crypto
 import Dispatch
 import EventStore
 import Foundation
@@ -128,7 +129,7 @@ enum ChainReportText {
         var lines = [
             "events checked: \(report.eventsChecked)",
             "head position: \(report.head.position)",
-            "head hash: \(report.head.hash.map { String(format: "%02x", $0) }.joined())",
+            "head hash: \(Hex.encode(report.head.hash))",
         ]
         if let broken = report.firstBrokenLink {
             lines.append("BROKEN: \(broken)")
