@@ -129,3 +129,15 @@ enum ASCII {
         return true
     }
 }
+
+extension StringProtocol {
+    /// Without leading and trailing spaces and tabs (RFC 9110's optional whitespace around field values and their
+    /// parts). Works on the UTF-8 bytes: Foundation's `trimmingCharacters(in:)` bridges through UTF-16 and costs more
+    /// than the rest of a request's header handling.
+    public var trimmingOptionalWhitespace: Substring {
+        var view = Substring(self).utf8
+        while let first = view.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { view.removeFirst() }
+        while let last = view.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { view.removeLast() }
+        return Substring(view)
+    }
+}

@@ -121,7 +121,7 @@ enum AccountRoutes {
         let outcome = try await context.commands.execute(command, on: number, by: request.actor())
         publish(outcome, to: context.principals)
         guard let record = try await context.queries.employee(number.value) else { throw CommandError.notFound }
-        return try JSONResponse.make(record, headers: ["ETag": EmployeeRoutes.etag(record.version)])
+        return JSONResponse.make(record, headers: ["ETag": EmployeeRoutes.etag(record.version)])
     }
 
     /// `{"current_password", "new_password"}`. Acting on your own record without `admin:write` needs the current

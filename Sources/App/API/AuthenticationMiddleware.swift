@@ -70,7 +70,7 @@ struct AuthenticationMiddleware: HTTPMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw HTTPError(.unauthorized, detail: "Not authenticated", headers: ["WWW-Authenticate": "Bearer realm=\"\(realm)\""])
         }
-        return parts[1].trimmingCharacters(in: .whitespaces)
+        return String(parts[1].trimmingOptionalWhitespace)
     }
 
     static func invalidToken(_ description: String) -> HTTPError {

@@ -62,7 +62,7 @@ enum EmployeeRoutes {
         }
         let outcome = try await context.commands.create(fields, passwordHash: hash, by: request.actor())
         guard let record = try await context.queries.employee(outcome.empNo.value) else { throw CommandError.unavailable }
-        return try JSONResponse.make(
+        return JSONResponse.make(
             record, status: .created,
             headers: ["Location": "/employees/\(record.empNo)", "ETag": etag(record.version)])
     }
@@ -81,7 +81,7 @@ enum EmployeeRoutes {
             record = try await context.queries.employee(empNo)
         }
         guard let record else { throw CommandError.notFound }
-        return try JSONResponse.make(record, headers: ["ETag": etag(record.version)])
+        return JSONResponse.make(record, headers: ["ETag": etag(record.version)])
     }
 
     static func update(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
@@ -98,7 +98,7 @@ enum EmployeeRoutes {
         guard let number = EmployeeNumber(empNo) else { throw CommandError.notFound }
         _ = try await context.commands.execute(.update(changes), on: number, by: request.actor(), expectedVersion: expected)
         guard let record = try await context.queries.employee(empNo) else { throw CommandError.notFound }
-        return try JSONResponse.make(record, headers: ["ETag": etag(record.version)])
+        return JSONResponse.make(record, headers: ["ETag": etag(record.version)])
     }
 
     static func search(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
@@ -152,7 +152,7 @@ enum EmployeeRoutes {
 
     /// The version named by `If-Match` (`"3"`, or `*` / absent for none). A weak or unparsable tag is a 400.
     static func ifMatchVersion(_ request: HTTPRequest) throws(HTTPError) -> Int? {
-        guard let value = request.headers["If-Match"]?.trimmingCharacters(in: .whitespaces), value != "*" else { return nil }
+        guard let value = request.headers["If-Match"]?.trimmingOptionalWhitespace, value != "*" else { return nil }
         guard value.count >= 3, value.hasPrefix("\""), value.hasSuffix("\""), let version = Int(value.dropFirst().dropLast()),
             version >= 0
         else {

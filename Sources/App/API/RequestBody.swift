@@ -24,7 +24,7 @@ struct JSONObjectBody {
 
     init(_ request: HTTPRequest) throws(RequestBodyError) {
         let mediaType = request.headers["Content-Type"]?.split(separator: ";").first?
-            .trimmingCharacters(in: .whitespaces).lowercased()
+            .trimmingOptionalWhitespace.lowercased()
         guard let mediaType, mediaType == "application/json" || mediaType.hasSuffix("+json") else {
             throw RequestBodyError(status: .unsupportedMediaType, detail: "The body must be application/json", fieldErrors: [])
         }
@@ -72,7 +72,7 @@ struct FormBody {
 
     init(_ request: HTTPRequest) throws(RequestBodyError) {
         let mediaType = request.headers["Content-Type"]?.split(separator: ";").first?
-            .trimmingCharacters(in: .whitespaces).lowercased()
+            .trimmingOptionalWhitespace.lowercased()
         guard mediaType == "application/x-www-form-urlencoded" else {
             throw RequestBodyError(
                 status: .unsupportedMediaType, detail: "The body must be application/x-www-form-urlencoded", fieldErrors: [])

@@ -22,6 +22,21 @@ struct EmployeeRecord: Encodable, Sendable, Equatable {
         case empNo = "emp_no", firstName = "first_name", lastName = "last_name", birthDate = "birth_date", gender
         case hireDate = "hire_date", email, disabled, version, createdAt = "created_at", updatedAt = "updated_at"
     }
+
+    /// The members in sorted order, as the `Encodable` form gives them.
+    func write(to writer: inout JSONObjectWriter) {
+        writer.member("birth_date", birthDate)
+        writer.member("created_at", createdAt)
+        writer.member("disabled", disabled)
+        writer.member("email", email)
+        writer.member("emp_no", empNo)
+        writer.member("first_name", firstName)
+        writer.member("gender", gender)
+        writer.member("hire_date", hireDate)
+        writer.member("last_name", lastName)
+        writer.member("updated_at", updatedAt)
+        writer.member("version", version)
+    }
 }
 
 /// One page of a search, with the cursor for the next page (keyset pagination on `emp_no`).
@@ -44,6 +59,23 @@ struct EmployeePage: Encodable, Sendable {
 /// The read side: one query on a projection per read. Only the explicit as-of read folds events.
 struct EmployeeQueries: Sendable {
     let pool: PostgresPool
+    /// Reads by employee number, the hottest query, coalesced into one `= ANY($1)` query per batch.
+    private let byNumber: PostgresBatchedLookup<Int, EmployeeRecord>
+
+    init(pool: PostgresPool) {
+        self.pool = pool
+        byNumber = PostgresBatchedLookup(pool: pool) { connection, numbers in
+            var found: [Int: EmployeeRecord] = [:]
+            found.reserveCapacity(numbers.count)
+            for row in try connection.query(
+                "SELECT \(unsafeSQL: Self.columns) FROM employees WHERE emp_no = ANY(\(numbers))")
+            {
+                let record = try Self.record(row)
+                found[record.empNo] = record
+            }
+            return found
+        }
+    }
 
     static let columns = """
         emp_no, first_name, last_name, birth_date::text, gender, hire_date::text, email, disabled, version, created_at,
@@ -51,10 +83,7 @@ struct EmployeeQueries: Sendable {
         """
 
     func employee(_ empNo: Int) async throws -> EmployeeRecord? {
-        try await pool.withConnection { connection in
-            try connection.query("SELECT \(unsafeSQL: Self.columns) FROM employees WHERE emp_no = \(empNo)").first
-                .map(Self.record)
-        }
+        try await byNumber.load(empNo)
     }
 
     /// Current scopes granted to the employee (as granted: implication is applied when checking).
