@@ -72,6 +72,13 @@ public protocol InlineProjection: Sendable {
     /// `apply`, so that exactly the offending requests are refused. The default calls `apply` per request.
     func applyBulk(_ events: [[RecordedEvent]], of requests: [AppendRequest], on connection: PostgresConnection) throws
 
+    /// Applies the requests of one batch of the batching appender, each on a different stream (new or existing):
+    /// `events[i]` are the events of `requests[i]`, in position order. A projection can write the common kinds with
+    /// a few set-based statements, so a batch costs a handful of round trips instead of one per command. Throwing
+    /// `ProjectionRejection` or a unique violation makes the appender retry the batch one request at a time with
+    /// `apply`. The default calls `apply` per request.
+    func applyBatch(_ events: [[RecordedEvent]], of requests: [AppendRequest], on connection: PostgresConnection) throws
+
     /// Empties the projection's tables before a rebuild.
     func reset(on connection: PostgresConnection) throws
 
@@ -81,6 +88,10 @@ public protocol InlineProjection: Sendable {
 
 extension InlineProjection {
     public func applyBulk(_ events: [[RecordedEvent]], of requests: [AppendRequest], on connection: PostgresConnection) throws {
+        for (recorded, request) in zip(events, requests) { try apply(recorded, of: request, on: connection) }
+    }
+
+    public func applyBatch(_ events: [[RecordedEvent]], of requests: [AppendRequest], on connection: PostgresConnection) throws {
         for (recorded, request) in zip(events, requests) { try apply(recorded, of: request, on: connection) }
     }
 }

@@ -187,8 +187,8 @@ struct BatchWriter: Sendable {
     }
 
     /// The common case at a fraction of the statements: the versions of every request with `.noStream` or `.exactly`
-    /// on a stream no other request of the batch touches are claimed with two set-based statements, and the inline
-    /// projections run for each inside ONE savepoint. The rest (stale versions, `.any`, repeated streams or event ids,
+    /// on a stream no other request of the batch touches are claimed with two set-based statements, and each inline
+    /// projection applies them all at once (`applyBatch`), inside ONE savepoint. The rest (stale versions, `.any`, repeated streams or event ids,
     /// unstorable data) goes through the savepoint-per-request path afterwards. If a projection refuses anything, the
     /// savepoint is rolled back and nil sends the whole batch through the per-request path, which refuses exactly
     /// the offending requests.
@@ -224,10 +224,12 @@ struct BatchWriter: Sendable {
                     }
                     let events = LogWriting.record(
                         request, texts: texts, firstVersion: version - request.events.count + 1, after: head, at: microseconds)
-                    for projection in projections { try projection.apply(events, of: request, on: connection) }
                     together.appended.append(.init(index: index, events: events, texts: texts))
                     head = ChainHead(position: events.last!.position, hash: events.last!.hash)
                 }
+                let appendedEvents = together.appended.map(\.events)
+                let appendedRequests = together.appended.map { requests[$0.index] }
+                for projection in projections { try projection.applyBatch(appendedEvents, of: appendedRequests, on: connection) }
                 together.head = head
                 together.left.sort()
                 return together

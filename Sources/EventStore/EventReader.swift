@@ -29,6 +29,14 @@ public struct EventReader: Sendable {
             connection.query("\(unsafeSQL: selectColumns) WHERE stream_id = \(stream.rawValue) ORDER BY stream_version"))
     }
 
+    /// Every event of each of `streams`, in version order, with one query; a stream that does not exist is absent.
+    public static func streams(_ streams: [StreamID], on connection: PostgresConnection) throws -> [StreamID: [RecordedEvent]] {
+        let events = try decode(
+            connection.query(
+                "\(unsafeSQL: selectColumns) WHERE stream_id = ANY(\(streams.map(\.rawValue))) ORDER BY stream_id, stream_version"))
+        return Dictionary(grouping: events, by: \.streamID)
+    }
+
     public static func events(after position: Int64, limit: Int, on connection: PostgresConnection) throws -> [RecordedEvent] {
         try decode(
             connection.query("\(unsafeSQL: selectColumns) WHERE position > \(position) ORDER BY position LIMIT \(Int64(limit))"))

@@ -17,11 +17,13 @@ public final class EmbeddedPostgres: Sendable {
         /// The port only names the socket file; nothing listens on TCP.
         public var port: Int
         public var maximumConnections: Int
+        /// 256 MB by default: twice PostgreSQL's own default, enough to keep the hot part of a few hundred thousand
+        /// employees and their log in memory (with 64 MB, batched writes spent most of their time reading pages back).
         public var sharedBuffers: String
         /// False trades crash safety for speed (`fsync`, `synchronous_commit`, `full_page_writes` off): for tests only.
         public var durable: Bool
 
-        public init(port: Int = 5432, maximumConnections: Int = 100, sharedBuffers: String = "64MB", durable: Bool = true) {
+        public init(port: Int = 5432, maximumConnections: Int = 100, sharedBuffers: String = "256MB", durable: Bool = true) {
             self.port = port
             self.maximumConnections = maximumConnections
             self.sharedBuffers = sharedBuffers

@@ -207,6 +207,54 @@ final class EmployeeImportTests: XCTestCase {
         try await assertChainIntact(events: 5_010)
     }
 
+    func testConcurrentCommandsBatchedTogetherProjectAsARebuildDoes() async throws {
+        let sample = EmployeeSample(learningFrom: try EmployeeCSVReader.readAll(path: samplePath, today: today))
+        let synthetic = try SyntheticEmployees(count: 400, seed: 11, firstEmployeeNumber: EmployeeNumber(200_001)!, sample: sample, today: today)
+        var source = ImportSource.synthetic(synthetic.makeIterator(), nextLine: 2)
+        _ = try await EmployeeImport(pool: pool, projections: projections, today: today).run(&source)
+        let appender = BatchingAppender(pool: pool, projections: projections)
+        let service = EmployeeCommandService(pool: pool, appender: appender, today: { today })
+        let system = Actor.system()
+        // Partial updates of distinct employees (the set-based path), mixed with other kinds in the same batches.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for offset in 0..<300 {
+                let empNo = EmployeeNumber(200_001 + offset)!
+                let command: EmployeeCommand
+                switch offset % 6 {
+                case 0: command = .update(EmployeeChanges(firstName: "First\(offset % 7)"))
+                case 1: command = .update(EmployeeChanges(lastName: "Last\(offset % 5)", gender: offset % 4 == 1 ? "M" : "F"))
+                case 2: command = .update(EmployeeChanges(birthDate: "1970-03-0\(offset % 9 + 1)", hireDate: "2001-04-0\(offset % 9 + 1)"))
+                case 3: command = .disable
+                case 4: command = .grantScope("user:read")
+                default: command = .update(EmployeeChanges(firstName: "Both", lastName: "Changed"))
+                }
+                group.addTask { _ = try await service.execute(command, on: empNo, by: system) }
+            }
+            try await group.waitForAll()
+        }
+        XCTAssertGreaterThan(appender.currentStatistics.largestBatchSize, 1, "the commands should have shared batches")
+        let renamed = try await texts("SELECT concat_ws('|', first_name, version) FROM employees WHERE emp_no = 200001")
+        XCTAssertEqual(renamed, ["First0|2"])
+        let moved = try await texts(
+            "SELECT concat_ws('|', birth_date, hire_date, last_name <> '', version) FROM employees WHERE emp_no = 200003")
+        XCTAssertEqual(moved, ["1970-03-03|2001-04-03|t|2"])
+
+        let employeesQuery: PostgresQuery = "SELECT row_to_json(e)::text FROM (SELECT * FROM employees ORDER BY emp_no) e"
+        let scopesQuery: PostgresQuery = "SELECT row_to_json(s)::text FROM (SELECT * FROM employee_scopes ORDER BY emp_no, scope) s"
+        let employeesBefore = try await texts(employeesQuery)
+        let scopesBefore = try await texts(scopesQuery)
+        XCTAssertEqual(scopesBefore.count, 50)
+        _ = try await ProjectionRebuild(pool: pool, projections: projections).run()
+        let employeesAfter = try await texts(employeesQuery)
+        XCTAssertEqual(employeesAfter.count, 400)
+        for (before, after) in zip(employeesBefore, employeesAfter) where before != after {
+            return XCTFail("row differs after rebuild:\n\(before)\n\(after)")
+        }
+        let scopesAfter = try await texts(scopesQuery)
+        XCTAssertEqual(scopesAfter, scopesBefore)
+        try await assertChainIntact(events: 400 + 300)
+    }
+
     func testCreateAdminGrantsEveryScopeAndIsRefusedForATakenEmail() async throws {
         let admin = AdminAccount(commands: commands(), hasher: PasswordHasher())
         let fields = EmployeeFields(

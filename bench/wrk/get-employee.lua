@@ -2,7 +2,6 @@
 local token = os.getenv("TOKEN")
 local first = tonumber(os.getenv("FIRST"))
 local last = tonumber(os.getenv("LAST"))
-math.randomseed(os.time())
 request = function()
   return wrk.format("GET", "/employees/" .. math.random(first, last), { ["Authorization"] = "Bearer " .. token })
 end

@@ -3,7 +3,6 @@ local token = os.getenv("TOKEN")
 local first = tonumber(os.getenv("FIRST"))
 local last = tonumber(os.getenv("LAST"))
 local names = { "Georgi", "Bezalel", "Parto", "Chirstian", "Kyoichi", "Anneke", "Tzvetan", "Saniya" }
-math.randomseed(os.time())
 request = function()
   local body = '{"first_name":"' .. names[math.random(1, #names)] .. '"}'
   return wrk.format("PATCH", "/employees/" .. math.random(first, last),

@@ -85,6 +85,7 @@ enum DataSubcommands {
                 throw failure
             }
             if showsProgress { StandardError.write("") }
+            try services.database.refreshStatistics()
             print(summary.render())
             return 0
         }

@@ -64,6 +64,7 @@ public enum Entrypoint {
             return try await withServices(configuration) { services in
                 let started = ContinuousClock.now
                 let events = try await ProjectionRebuild(pool: services.pool, projections: services.projections).run()
+                try services.database.refreshStatistics()
                 let seconds = (ContinuousClock.now - started).seconds
                 print("rebuilt projections from \(events) events in \(String(format: "%.2f", seconds)) s")
                 return 0

@@ -54,6 +54,15 @@ struct EmployeeCommandService: Sendable {
     let pool: PostgresPool
     let appender: BatchingAppender
     let today: @Sendable () -> CalendarDate
+    /// Stream loads of concurrent commands, coalesced into one query per batch.
+    private let streams: PostgresBatchedLookup<StreamID, [RecordedEvent]>
+
+    init(pool: PostgresPool, appender: BatchingAppender, today: @escaping @Sendable () -> CalendarDate) {
+        self.pool = pool
+        self.appender = appender
+        self.today = today
+        streams = PostgresBatchedLookup(pool: pool) { connection, ids in try EventReader.streams(ids, on: connection) }
+    }
 
     private static let maximumAttempts = 5
 
@@ -118,7 +127,7 @@ struct EmployeeCommandService: Sendable {
     func load(_ stream: StreamID) async throws(CommandError) -> (EmployeeState, Int) {
         let recorded: [RecordedEvent]
         do {
-            recorded = try await EventReader(pool: pool).stream(stream)
+            recorded = try await streams.load(stream) ?? []
         } catch {
             throw .unavailable
         }

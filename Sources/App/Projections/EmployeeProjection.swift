@@ -78,6 +78,23 @@ struct EmployeeProjection: InlineProjection {
         }
     }
 
+    /// The batching appender's common case, a batch of personal-data changes (one `EmployeeUpdated` per request, on
+    /// distinct employees), becomes one `UPDATE … FROM unnest(…)`; any other request is applied on its own, in order.
+    func applyBatch(_ events: [[RecordedEvent]], of requests: [AppendRequest], on connection: PostgresConnection) throws {
+        var updates = UpdateColumns()
+        for (recorded, request) in zip(events, requests) {
+            if recorded.count == 1, let event = recorded.first,
+                case .updated(let updated) = try EmployeeEventCodec.domainEvent(event)
+            {
+                updates.append(updated, empNo: try Self.employeeNumber(of: event.streamID), version: event.streamVersion,
+                    at: event.recordedAtMicroseconds)
+            } else {
+                try apply(recorded, of: request, on: connection)
+            }
+        }
+        try updates.apply(on: connection)
+    }
+
     /// Every request of a bulk append created a new stream, so each stream folds from nothing into one complete row,
     /// exactly as a rebuild folds it; the rows then go in with one statement per table.
     func applyBulk(_ events: [[RecordedEvent]], of requests: [AppendRequest], on connection: PostgresConnection) throws {
@@ -313,6 +330,48 @@ struct EmployeeProjection: InlineProjection {
                 scopes.scopes.append(scope)
                 scopes.grantedAt.append(grantedAt)
             }
+        }
+    }
+
+    /// Personal-data changes of distinct employees as column arrays; `nil` leaves a field as it is.
+    private struct UpdateColumns {
+        var empNos: [Int32] = []
+        var firstNames: [String?] = []
+        var lastNames: [String?] = []
+        var birthDates: [String?] = []
+        var genders: [String?] = []
+        var hireDates: [String?] = []
+        var versions: [Int32] = []
+        var updatedAt: [Int64] = []
+
+        mutating func append(_ updated: EmployeeUpdated, empNo: Int, version: Int, at: Int64) {
+            empNos.append(Int32(empNo))
+            firstNames.append(updated.firstName?.new.value)
+            lastNames.append(updated.lastName?.new.value)
+            birthDates.append(updated.birthDate?.new.iso)
+            genders.append(updated.gender?.new.rawValue)
+            hireDates.append(updated.hireDate?.new.iso)
+            versions.append(Int32(version))
+            updatedAt.append(at)
+        }
+
+        /// The same row changes as `apply` makes for each `EmployeeUpdated`, in one statement.
+        func apply(on connection: PostgresConnection) throws {
+            guard !empNos.isEmpty else { return }
+            try connection.execute(
+                """
+                UPDATE employees AS employee SET
+                    first_name = coalesce(change.first_name, employee.first_name),
+                    last_name = coalesce(change.last_name, employee.last_name),
+                    birth_date = coalesce(change.birth_date::date, employee.birth_date),
+                    gender = coalesce(change.gender, employee.gender),
+                    hire_date = coalesce(change.hire_date::date, employee.hire_date),
+                    version = change.version, updated_at = timestamptz 'epoch' + change.at * interval '1 microsecond'
+                FROM unnest(\(empNos), \(firstNames), \(lastNames), \(birthDates), \(genders), \(hireDates), \(versions),
+                            \(updatedAt))
+                    AS change(emp_no, first_name, last_name, birth_date, gender, hire_date, version, at)
+                WHERE employee.emp_no = change.emp_no
+                """)
         }
     }
 
