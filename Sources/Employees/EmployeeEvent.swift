@@ -18,10 +18,13 @@ public enum EmployeeEvent: Sendable, Hashable {
         "PasswordChanged",
     ]
 
+    /// The type of personal-data changes, the bulk of the log: readers that care only about accounts skip it by name.
+    public static let updatedTypeName = "EmployeeUpdated"
+
     public var typeName: String {
         switch self {
         case .created: "EmployeeCreated"
-        case .updated: "EmployeeUpdated"
+        case .updated: Self.updatedTypeName
         case .scopeGranted: "ScopeGranted"
         case .scopeRevoked: "ScopeRevoked"
         case .disabled: "EmployeeDisabled"

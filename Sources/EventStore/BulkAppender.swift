@@ -49,12 +49,14 @@ public struct BulkAppender: Sendable {
             throw BulkAppendFailure(committed: report, error: .unavailable(error as? PostgresError))
         }
         let clock = clock
-        var prepared = BulkChunkWriter.prepare(chunk(0), after: currentHead, recordedAt: clock())
+        let projections = projections
+        var prepared = BulkChunkWriter.prepare(chunk(0), after: currentHead, recordedAt: clock(), projections: projections)
         for number in starts.indices {
             let assumedHead = prepared.speculation.head
             async let following =
                 number + 1 < starts.count
-                ? BulkChunkWriter.prepare(chunk(number + 1), after: assumedHead, recordedAt: clock()) : nil
+                ? BulkChunkWriter.prepare(chunk(number + 1), after: assumedHead, recordedAt: clock(), projections: projections)
+                : nil
             do {
                 report.merge(try await appendChunk(prepared), offset: starts[number])
             } catch {
@@ -136,7 +138,7 @@ struct PreparedChunk: Sendable {
     let speculation: Speculation
 }
 
-/// Every candidate recorded (positions, versions, hashes, the insert statement's encoded parameters) ahead of the
+/// Every candidate recorded (positions, versions, hashes, the finishing statement's encoded parameters) ahead of the
 /// transaction, assuming the log still ends at `assumedHead` when the transaction locks it and every candidate's
 /// stream is new. That holds while a bulk append is the only writer, and takes the hashing and encoding out of the
 /// time the head row is locked; when it does not hold, the transaction records the chunk again.
@@ -144,7 +146,8 @@ struct Speculation: Sendable {
     let assumedHead: ChainHead
     /// The events of each candidate, parallel to `candidates`.
     let recorded: [[RecordedEvent]]
-    let insert: PostgresQuery?
+    /// `LogWriting.finishStatement` for these events.
+    let finish: PostgresQuery?
     /// The head after the chunk.
     let head: ChainHead
 }
@@ -158,7 +161,9 @@ struct BulkChunkWriter: Sendable {
     struct NeedsOneByOne: Error {}
 
     /// Checks each request and makes its JSON canonical; needs no connection, so it runs outside the transaction.
-    static func prepare(_ chunk: [AppendRequest], after assumedHead: ChainHead, recordedAt: Date) -> PreparedChunk {
+    static func prepare(
+        _ chunk: [AppendRequest], after assumedHead: ChainHead, recordedAt: Date, projections: [any InlineProjection]
+    ) -> PreparedChunk {
         var refused: [Int: AppendError] = [:]
         var candidates: [Int] = []
         var texts: [LogWriting.Texts] = []
@@ -203,7 +208,8 @@ struct BulkChunkWriter: Sendable {
             recorded.append(events)
         }
         let speculation = Speculation(
-            assumedHead: assumedHead, recorded: recorded, insert: LogWriting.insertStatement(rows), head: head)
+            assumedHead: assumedHead, recorded: recorded, finish: LogWriting.finishStatement(rows, head: head, projections: projections),
+            head: head)
         return PreparedChunk(requests: chunk, candidates: candidates, texts: texts, refused: refused, speculation: speculation)
     }
 
@@ -224,11 +230,11 @@ struct BulkChunkWriter: Sendable {
 
         var appendedRequests: [AppendRequest] = []
         var appendedEvents: [[RecordedEvent]] = []
-        let insert: PostgresQuery?
+        let finish: PostgresQuery?
         if head == prepared.speculation.assumedHead, claimed.count == candidates.count {
             appendedRequests = candidates.map { chunk[$0] }
             appendedEvents = prepared.speculation.recorded
-            insert = prepared.speculation.insert
+            finish = prepared.speculation.finish
             head = prepared.speculation.head
         } else {
             let microseconds = LogWriting.microseconds(since1970: recordedAt)
@@ -242,12 +248,12 @@ struct BulkChunkWriter: Sendable {
                 appendedRequests.append(request)
                 appendedEvents.append(recorded)
             }
-            insert = LogWriting.insertStatement(rows)
+            finish = LogWriting.finishStatement(rows, head: head, projections: projections)
         }
 
         do {
             for projection in projections { try projection.applyBulk(appendedEvents, of: appendedRequests, on: connection) }
-            try LogWriting.finish(insert: insert, head: head, projections: projections, on: connection)
+            try LogWriting.finish(finish, on: connection)
         } catch is ProjectionRejection {
             throw NeedsOneByOne()
         } catch let error as PostgresError where error.code == .uniqueViolation {

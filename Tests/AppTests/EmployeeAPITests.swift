@@ -136,6 +136,32 @@ final class EmployeeAPITests: XCTestCase {
         XCTAssertEqual(unchanged.header("ETag"), "\"3\"", "no change, no event")
     }
 
+    /// Commands answer from their outcome rather than reading the projection again; the answer must be exactly what
+    /// a read then shows, timestamps included.
+    func testCommandResponsesAreExactlyWhatAReadThenShows() async throws {
+        let admin = try await harness.makeEmployee(email: "answers@example.com", scopes: [.adminWrite, .adminRead])
+        let token = try harness.token(for: admin, scopes: [.adminWrite, .adminRead])
+        let created = try await client.json("POST", "/employees", token: token, body: newEmployee)
+        XCTAssertEqual(created.status, 201, created.text)
+        let empNo = try XCTUnwrap(created.json["emp_no"] as? Int)
+        var answers = [(created.text, created.header("ETag"))]
+        for body: [String: Any] in [["first_name": "Parto", "hire_date": "1986-01-02"], ["first_name": "Parto"], ["gender": "M"]] {
+            let patched = try await client.json("PATCH", "/employees/\(empNo)", token: token, body: body)
+            XCTAssertEqual(patched.status, 200, patched.text)
+            answers.append((patched.text, patched.header("ETag")))
+            let read = try await client.json("GET", "/employees/\(empNo)", token: token)
+            XCTAssertEqual(read.text, patched.text)
+            XCTAssertEqual(read.header("ETag"), patched.header("ETag"))
+        }
+        let disabled = try await client.json("POST", "/employees/\(empNo)/disable", token: token)
+        XCTAssertEqual(disabled.status, 200, disabled.text)
+        XCTAssertEqual(disabled.json["disabled"] as? Bool, true)
+        let read = try await client.json("GET", "/employees/\(empNo)", token: token)
+        XCTAssertEqual(read.text, disabled.text)
+        XCTAssertEqual(answers.map(\.1), ["\"1\"", "\"2\"", "\"2\"", "\"3\""], "a no-op PATCH keeps the version")
+        XCTAssertEqual(created.json["created_at"] as? String, read.json["created_at"] as? String)
+    }
+
     func testBadInputIsAClearProblemNamingTheField() async throws {
         let admin = try await harness.makeEmployee(email: "admin@example.com", scopes: [.adminWrite])
         let token = try harness.token(for: admin, scopes: [.adminWrite])

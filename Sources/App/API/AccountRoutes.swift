@@ -120,7 +120,7 @@ enum AccountRoutes {
         let number = try employeeNumber(request)
         let outcome = try await context.commands.execute(command, on: number, by: request.actor())
         publish(outcome, to: context.principals)
-        guard let record = try await context.queries.employee(number.value) else { throw CommandError.notFound }
+        guard let record = EmployeeRecord(outcome) else { throw CommandError.notFound }
         return JSONResponse.make(record, headers: ["ETag": EmployeeRoutes.etag(record.version)])
     }
 

@@ -61,7 +61,7 @@ enum EmployeeRoutes {
             hash = try await context.passwords.hash(password)
         }
         let outcome = try await context.commands.create(fields, passwordHash: hash, by: request.actor())
-        guard let record = try await context.queries.employee(outcome.empNo.value) else { throw CommandError.unavailable }
+        guard let record = EmployeeRecord(outcome) else { throw CommandError.unavailable }
         return JSONResponse.make(
             record, status: .created,
             headers: ["Location": "/employees/\(record.empNo)", "ETag": etag(record.version)])
@@ -96,8 +96,9 @@ enum EmployeeRoutes {
         guard typeErrors.isEmpty else { throw RequestBodyError.invalidFields(typeErrors) }
         let expected = try ifMatchVersion(request.http)
         guard let number = EmployeeNumber(empNo) else { throw CommandError.notFound }
-        _ = try await context.commands.execute(.update(changes), on: number, by: request.actor(), expectedVersion: expected)
-        guard let record = try await context.queries.employee(empNo) else { throw CommandError.notFound }
+        let outcome = try await context.commands.execute(
+            .update(changes), on: number, by: request.actor(), expectedVersion: expected)
+        guard let record = EmployeeRecord(outcome) else { throw CommandError.notFound }
         return JSONResponse.make(record, headers: ["ETag": etag(record.version)])
     }
 

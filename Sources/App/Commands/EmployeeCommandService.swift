@@ -47,6 +47,17 @@ struct CommandOutcome: Sendable {
     let state: EmployeeState
     /// The stream's version after the command (its `ETag`).
     let version: Int
+    /// When the stream's first and latest events were recorded (nil for a stream that still has none).
+    let createdAt: Date?
+    let updatedAt: Date?
+}
+
+/// A stream folded into the domain's state.
+struct LoadedStream: Sendable {
+    let state: EmployeeState
+    let version: Int
+    let createdAt: Date?
+    let updatedAt: Date?
 }
 
 /// The write path: load the stream, let the domain decide, append through the batching appender, retry on a race.
@@ -74,7 +85,8 @@ struct EmployeeCommandService: Sendable {
     ) async throws(CommandError) -> CommandOutcome {
         let stream = EmployeeEventCodec.streamID(empNo)
         for _ in 0..<Self.maximumAttempts {
-            let (state, version) = try await load(stream)
+            let loaded = try await load(stream)
+            let (state, version) = (loaded.state, loaded.version)
             if let expectedVersion, expectedVersion != version { throw .versionMismatch(current: version) }
             let events: [EmployeeEvent]
             do {
@@ -86,7 +98,11 @@ struct EmployeeCommandService: Sendable {
                 case .alreadyExists: throw .alreadyExists
                 }
             }
-            guard !events.isEmpty else { return CommandOutcome(empNo: empNo, events: [], state: state, version: version) }
+            guard !events.isEmpty else {
+                return CommandOutcome(
+                    empNo: empNo, events: [], state: state, version: version, createdAt: loaded.createdAt,
+                    updatedAt: loaded.updatedAt)
+            }
             var attachments: [String: String] = [:]
             if let passwordHash { attachments[EmployeeProjection.passwordHashAttachment] = passwordHash }
             let request = AppendRequest(
@@ -95,7 +111,10 @@ struct EmployeeCommandService: Sendable {
             do {
                 let result = try await appender.append(request)
                 let newState = events.reduce(state, evolve)
-                return CommandOutcome(empNo: empNo, events: result.events, state: newState, version: result.streamVersion)
+                return CommandOutcome(
+                    empNo: empNo, events: result.events, state: newState, version: result.streamVersion,
+                    createdAt: loaded.createdAt ?? result.events.first?.recordedAt,
+                    updatedAt: result.events.last?.recordedAt ?? loaded.updatedAt)
             } catch {
                 switch error {
                 case .wrongExpectedVersion(_, _, let actual):
@@ -123,8 +142,9 @@ struct EmployeeCommandService: Sendable {
         return try await execute(.create(empNo, fields, withPassword: passwordHash != nil), on: empNo, by: actor, passwordHash: passwordHash)
     }
 
-    /// The employee's state folded from its stream, and the stream's version.
-    func load(_ stream: StreamID) async throws(CommandError) -> (EmployeeState, Int) {
+    /// The employee's state folded from its stream, with the stream's version and the times of its first and latest
+    /// events.
+    func load(_ stream: StreamID) async throws(CommandError) -> LoadedStream {
         let recorded: [RecordedEvent]
         do {
             recorded = try await streams.load(stream) ?? []
@@ -137,6 +157,8 @@ struct EmployeeCommandService: Sendable {
             guard let decoded = try? EmployeeEventCodec.domainEvent(event) else { throw .unavailable }
             events.append(decoded)
         }
-        return (EmployeeState(replaying: events), recorded.last?.streamVersion ?? 0)
+        return LoadedStream(
+            state: EmployeeState(replaying: events), version: recorded.last?.streamVersion ?? 0,
+            createdAt: recorded.first?.recordedAt, updatedAt: recorded.last?.recordedAt)
     }
 }

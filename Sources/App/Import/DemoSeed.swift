@@ -164,7 +164,7 @@ struct DemoSeed {
         let actor = Actor.system(requestID: "seed-demo")
         for user in Self.users {
             guard let number = EmployeeNumber(user.empNo) else { continue }
-            let (state, _) = try await commands.load(EmployeeEventCodec.streamID(number))
+            let state = try await commands.load(EmployeeEventCodec.streamID(number)).state
             if case .absent = state {
                 _ = try await commands.execute(
                     .create(number, user.fields, withPassword: true), on: number, by: actor, passwordHash: user.passwordHash)

@@ -39,6 +39,24 @@ struct EmployeeRecord: Encodable, Sendable, Equatable {
     }
 }
 
+extension EmployeeRecord {
+    /// The record a command's outcome implies: what the projection holds once the command has committed, so the
+    /// command's response needs no second query. Nil when the stream holds no employee.
+    init?(_ outcome: CommandOutcome) {
+        guard let employee = outcome.state.employee, let createdAt = outcome.createdAt, let updatedAt = outcome.updatedAt
+        else { return nil }
+        self.init(employee, version: outcome.version, createdAt: createdAt, updatedAt: updatedAt)
+    }
+
+    init(_ employee: Employee, version: Int, createdAt: Date, updatedAt: Date) {
+        self.init(
+            empNo: employee.empNo.value, firstName: employee.firstName.value, lastName: employee.lastName.value,
+            birthDate: employee.birthDate.iso, gender: employee.gender.rawValue, hireDate: employee.hireDate.iso,
+            email: employee.email.value, disabled: employee.isDisabled, version: version, createdAt: createdAt,
+            updatedAt: updatedAt)
+    }
+}
+
 /// One page of a search, with the cursor for the next page (keyset pagination on `emp_no`).
 struct EmployeePage: Encodable, Sendable {
     let items: [EmployeeRecord]
@@ -138,10 +156,6 @@ struct EmployeeQueries: Sendable {
         guard let first = past.first, let last = past.last else { return nil }
         let state = EmployeeState(replaying: try past.map(EmployeeEventCodec.domainEvent))
         guard let employee = state.employee else { return nil }
-        return EmployeeRecord(
-            empNo: empNo, firstName: employee.firstName.value, lastName: employee.lastName.value,
-            birthDate: employee.birthDate.iso, gender: employee.gender.rawValue, hireDate: employee.hireDate.iso,
-            email: employee.email.value, disabled: employee.isDisabled, version: last.streamVersion,
-            createdAt: first.recordedAt, updatedAt: last.recordedAt)
+        return EmployeeRecord(employee, version: last.streamVersion, createdAt: first.recordedAt, updatedAt: last.recordedAt)
     }
 }

@@ -89,7 +89,7 @@ final class PrincipalFeed: Sendable {
 
     /// Translates one employee event into the principal change it implies.
     static func apply(_ recorded: RecordedEvent, to table: PrincipalTable) {
-        guard let empNo = try? EmployeeProjection.employeeNumber(of: recorded.streamID),
+        guard recorded.type != EmployeeEvent.updatedTypeName, let empNo = try? EmployeeProjection.employeeNumber(of: recorded.streamID),
             let event = try? EmployeeEventCodec.domainEvent(recorded)
         else { return }
         let principal = Int64(empNo)
