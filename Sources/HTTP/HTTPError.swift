@@ -63,7 +63,8 @@ public struct HTTPFieldError: Sendable, Equatable {
     }
 }
 
-/// The JSON a problem's extension members can hold. Object members keep their order.
+/// A JSON value for bodies the server writes itself: a problem's extension members, or a handler's small, hot
+/// response (`jsonBytes`). Object members keep their order.
 public indirect enum JSONValue: Sendable {
     case string(String)
     case int(Int)
@@ -71,6 +72,13 @@ public indirect enum JSONValue: Sendable {
     case null
     case array([JSONValue])
     case object([(name: String, value: JSONValue)])
+
+    /// Compact JSON text, escaped as Foundation's `JSONEncoder` escapes (with `/` left alone).
+    public var jsonBytes: [UInt8] {
+        var writer = JSONWriter()
+        writer.value(self)
+        return writer.bytes
+    }
 }
 
 /// Writes JSON without Foundation: problem documents are rendered on every error path, so they must be cheap.
@@ -116,6 +124,8 @@ struct JSONWriter {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
             case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
+            case 0x08: bytes.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+            case 0x0C: bytes.append(contentsOf: [0x5C, UInt8(ascii: "f")])
             case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
             case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])

@@ -1,6 +1,7 @@
 import Employees
 import EventStore
 import Foundation
+import HTTP
 import Postgres
 
 /// An employee as the API shows it: never a password hash.
@@ -24,18 +25,14 @@ struct EmployeeRecord: Encodable, Sendable, Equatable {
     }
 
     /// The members in sorted order, as the `Encodable` form gives them.
-    func write(to writer: inout JSONObjectWriter) {
-        writer.member("birth_date", birthDate)
-        writer.member("created_at", createdAt)
-        writer.member("disabled", disabled)
-        writer.member("email", email)
-        writer.member("emp_no", empNo)
-        writer.member("first_name", firstName)
-        writer.member("gender", gender)
-        writer.member("hire_date", hireDate)
-        writer.member("last_name", lastName)
-        writer.member("updated_at", updatedAt)
-        writer.member("version", version)
+    var json: HTTP.JSONValue {
+        .object([
+            ("birth_date", .string(birthDate)), ("created_at", .string(ISO8601.string(from: createdAt))),
+            ("disabled", .bool(disabled)), ("email", .string(email)), ("emp_no", .int(empNo)),
+            ("first_name", .string(firstName)), ("gender", .string(gender)), ("hire_date", .string(hireDate)),
+            ("last_name", .string(lastName)), ("updated_at", .string(ISO8601.string(from: updatedAt))),
+            ("version", .int(version)),
+        ])
     }
 }
 

@@ -4,19 +4,9 @@ import XCTest
 
 @testable import App
 
-final class JSONWriterTests: XCTestCase {
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(ISO8601.string(from: date))
-        }
-        return encoder
-    }()
-
+final class RecordEncodingTests: XCTestCase {
     func testARecordIsWrittenExactlyAsTheEncoderWritesIt() throws {
-        let awkward = ["Zoë", "O'Brien \"the\" \\ 1/2", "tab\there\nnew\u{1}line\u{1F}", "日本語 🎉", ""]
+        let awkward = ["Zoë", "O'Brien \"the\" \\ 1/2", "tab\there\nnew\u{1}line\u{1F}\u{8}\u{C}\r", "日本語 🎉", ""]
         for (index, text) in awkward.enumerated() {
             let record = EmployeeRecord(
                 empNo: 10_000 + index, firstName: text, lastName: "L\(text)", birthDate: "1970-01-0\(index + 1)",
@@ -25,7 +15,7 @@ final class JSONWriterTests: XCTestCase {
                 updatedAt: Date(timeIntervalSince1970: Double(index) * 86_400.001))
             guard case .bytes(let body) = JSONResponse.make(record).body else { return XCTFail("a streamed body") }
             XCTAssertEqual(
-                String(decoding: body, as: UTF8.self), String(decoding: try Self.encoder.encode(record), as: UTF8.self))
+                String(decoding: body, as: UTF8.self), String(decoding: try JSONResponse.encoder.encode(record), as: UTF8.self))
             let decoded = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
             XCTAssertEqual(decoded?["first_name"] as? String, text)
         }
