@@ -343,6 +343,36 @@ final class AuthTests: XCTestCase {
 
     // MARK: Revocation
 
+    /// Logout is for the whole service, not one instance: a token revoked through one instance is refused by another
+    /// on the same database within about a second, and by an instance started afterwards at once.
+    func testARevokedAccessTokenIsRefusedByEveryInstanceWithinASecond() async throws {
+        let secret = ["EMPLOYEES_JWT_HS256_SECRET": "an instance-shared secret of at least 32 bytes!"]
+        let first = try await ServiceHarness.start(environment: secret)
+        let second = try await first.startAnotherInstance(environment: secret)
+        let empNo = try await first.makeEmployee(email: "two.instances@example.com", scopes: [.userRead])
+        try await second.waitForPrincipal(Int64(empNo), scopes: ScopeSet([.userRead]))
+        let token = try first.token(for: empNo, scopes: [.userRead])
+        let accepted = try await second.client.json("GET", "/me", token: token)
+        XCTAssertEqual(accepted.status, 200, "each instance accepts the other's tokens")
+
+        let revoked = try await first.client.form("/auth/revoke", [("token", token)])
+        XCTAssertEqual(revoked.status, 200)
+        let onFirst = try await first.client.json("GET", "/me", token: token)
+        XCTAssertEqual(onFirst.status, 401, "at once on the revoking instance")
+        let started = ContinuousClock.now
+        let refusedOnSecond = await eventually(timeout: .seconds(5), pollingEvery: .milliseconds(50)) {
+            (try? await second.client.json("GET", "/me", token: token).status) == 401
+        }
+        XCTAssertTrue(refusedOnSecond, "the other instance must learn of the revocation")
+        XCTAssertLessThan(ContinuousClock.now - started, .milliseconds(2_500), "within about a second")
+
+        let third = try await first.startAnotherInstance(environment: secret)
+        try await third.waitForPrincipal(Int64(empNo), scopes: ScopeSet([.userRead]))
+        let onThird = try await third.client.json("GET", "/me", token: token)
+        XCTAssertEqual(onThird.status, 401, "an instance started later refuses it from the start")
+        for instance in [third, second, first] { await instance.stop() }
+    }
+
     func testRevokingAnAccessTokenBitesAtOnceAndRevokingARefreshTokenEndsRefreshing() async throws {
         let empNo = try await makeUser("logout@example.com", scopes: [.userRead])
         let login = try await login("logout@example.com")

@@ -13,6 +13,7 @@ struct ServiceHarness {
     let service: EmployeeService
     let client: HTTPTestClient
     let database: PostgresConfiguration
+    private let databaseURL: String
 
     /// A service on the shared test cluster, or on `cluster` (for tests that stop and start PostgreSQL).
     /// - Parameter environment: what the service reads from its environment (e.g. `EMPLOYEES_JWT_HS256_SECRET`).
@@ -20,11 +21,24 @@ struct ServiceHarness {
         let cluster = try cluster ?? TestCluster.shared()
         let database = try cluster.createDatabase("api_\(UInt32.random(in: 0...UInt32.max))")
         let url = "host=\(cluster.socketDirectory) port=\(cluster.settings.port) user=postgres dbname=\(database.database)"
+        return try await start(database: database, url: url, environment: environment)
+    }
+
+    /// Another instance of the service on the same database, as behind a load balancer (give both the same
+    /// `EMPLOYEES_JWT_HS256_SECRET` so each accepts the other's tokens).
+    func startAnotherInstance(environment: [String: String]) async throws -> ServiceHarness {
+        try await Self.start(database: database, url: databaseURL, environment: environment)
+    }
+
+    private static func start(database: PostgresConfiguration, url: String, environment: [String: String]) async throws
+        -> ServiceHarness
+    {
         let dataDirectory = try TestCluster.makeTemporaryFolder()
         let service = try await EmployeeService.start(
             ServiceConfiguration(dataDirectory: dataDirectory, databaseURL: url, host: "127.0.0.1", port: 0),
             environment: environment, log: { _ in })
-        return ServiceHarness(service: service, client: HTTPTestClient(port: service.addresses[0].port), database: database)
+        return ServiceHarness(
+            service: service, client: HTTPTestClient(port: service.addresses[0].port), database: database, databaseURL: url)
     }
 
     func stop() async {

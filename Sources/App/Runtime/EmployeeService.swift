@@ -20,10 +20,13 @@ public final class EmployeeService: Sendable {
     private let server: HTTPServer
     private let watcher: LogWatcher
     private let feed: PrincipalFeed
+    /// Reads other instances' revoked access tokens (see `RevokedTokenIDs`).
+    private let revocationFeed: Task<Void, Never>
 
     private init(
         addresses: [HTTPServer.Address], database: DatabaseRuntime, context: APIContext, keys: JWTKeySet,
-        issuer: AccessTokenIssuer, routes: [RegisteredRoute], server: HTTPServer, watcher: LogWatcher, feed: PrincipalFeed
+        issuer: AccessTokenIssuer, routes: [RegisteredRoute], server: HTTPServer, watcher: LogWatcher, feed: PrincipalFeed,
+        revocationFeed: Task<Void, Never>
     ) {
         self.addresses = addresses
         self.database = database
@@ -34,6 +37,7 @@ public final class EmployeeService: Sendable {
         self.server = server
         self.watcher = watcher
         self.feed = feed
+        self.revocationFeed = revocationFeed
     }
 
     /// Opens (or starts) the database, migrates, loads keys and principals, and starts serving.
@@ -50,7 +54,8 @@ public final class EmployeeService: Sendable {
         let watcher = LogWatcher(configuration: database.application)
         let feed = try await PrincipalFeed.start(pool: pool, watcher: watcher)
         let revoked = RevokedTokenIDs()
-        try await revoked.load(from: pool)
+        try await revoked.refresh(from: pool)
+        let revocationFeed = revoked.follow(pool)
         let today: @Sendable () -> CalendarDate = utcToday
         let context = APIContext(
             pool: pool, appender: appender, commands: EmployeeCommandService(pool: pool, appender: appender, today: today),
@@ -77,7 +82,7 @@ public final class EmployeeService: Sendable {
         log("listening on \(addresses.map(\.description).joined(separator: ", "))")
         return EmployeeService(
             addresses: addresses, database: database, context: context, keys: keys, issuer: issuer, routes: routes.registered,
-            server: server, watcher: watcher, feed: feed)
+            server: server, watcher: watcher, feed: feed, revocationFeed: revocationFeed)
     }
 
     /// Stops accepting, lets in-flight requests finish, then closes the database side.
@@ -85,6 +90,7 @@ public final class EmployeeService: Sendable {
         await server.shutdown()
         await context.securityLog.flush()
         feed.stop()
+        revocationFeed.cancel()
         watcher.stop()
         await context.pool.shutdown()
         database.close()

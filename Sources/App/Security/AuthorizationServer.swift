@@ -236,7 +236,7 @@ struct AuthorizationServer: Sendable {
                 ON CONFLICT (jti) DO NOTHING
                 """)
         }
-        revokedTokens.insert(verified.tokenID)
+        revokedTokens.insert(verified.tokenID, expiresAt: verified.expiresAt)
         if inserted > 0 { log("token_revoked", empNo: verified.empNo, username: nil, reason: "access_token", origin) }
     }
 
