@@ -21,6 +21,24 @@ final class RecordEncodingTests: XCTestCase {
         }
     }
 
+    func testAPageHoldsRecordsAsTheEncoderWritesThemAndANullCursorAtTheEnd() throws {
+        let records = (0..<3).map { index in
+            EmployeeRecord(
+                empNo: 500 + index, firstName: "Fïrst\(index)", lastName: "La\"st", birthDate: "1960-01-01", gender: "M",
+                hireDate: "1990-01-01", email: "p\(index)@example.com", disabled: false, version: 1,
+                createdAt: Date(timeIntervalSince1970: 1_000_000_000.5), updatedAt: Date(timeIntervalSince1970: 1_000_000_001))
+        }
+        let encoded = try records.map { String(decoding: try JSONResponse.encoder.encode($0), as: UTF8.self) }
+        let pages = [
+            (EmployeePage(items: records, nextAfter: 502), #"{"items":["# + encoded.joined(separator: ",") + #"],"next_after":502}"#),
+            (EmployeePage(items: [], nextAfter: nil), #"{"items":[],"next_after":null}"#),
+        ]
+        for (page, expected) in pages {
+            guard case .bytes(let body) = JSONResponse.make(page).body else { return XCTFail("a streamed body") }
+            XCTAssertEqual(String(decoding: body, as: UTF8.self), expected)
+        }
+    }
+
     func testTimestampsHaveMillisecondsInUTCAndMatchTheStoredMicroseconds() {
         XCTAssertEqual(ISO8601.string(from: Date(timeIntervalSince1970: 0)), "1970-01-01T00:00:00.000Z")
         XCTAssertEqual(ISO8601.string(from: Date(timeIntervalSince1970: 951_782_400.999_9)), "2000-02-29T00:00:00.999Z")

@@ -118,7 +118,7 @@ enum EmployeeRoutes {
         }
         let page = try await context.queries.search(
             lastName: query["last_name"], firstName: query["first_name"], limit: limit, after: after)
-        return try JSONResponse.make(page)
+        return JSONResponse.make(page)
     }
 
     static func me(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {

@@ -28,6 +28,11 @@ enum JSONResponse {
         return HTTPResponse(status: status, headers: headers, body: record.json.jsonBytes)
     }
 
+    /// A page of search results, written directly like a record.
+    static func make(_ page: EmployeePage) -> HTTPResponse {
+        HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], body: page.json.jsonBytes)
+    }
+
     static func bytes(_ value: some Encodable) throws -> [UInt8] {
         Array(try encoder.encode(value))
     }

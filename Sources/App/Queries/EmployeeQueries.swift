@@ -55,19 +55,14 @@ extension EmployeeRecord {
 }
 
 /// One page of a search, with the cursor for the next page (keyset pagination on `emp_no`).
-struct EmployeePage: Encodable, Sendable {
+struct EmployeePage: Sendable {
     let items: [EmployeeRecord]
     let nextAfter: Int?
 
-    enum CodingKeys: String, CodingKey {
-        case items, nextAfter = "next_after"
-    }
-
-    /// `next_after` is written as `null` on the last page, so clients can tell "no more" from "not supported".
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(items, forKey: .items)
-        try container.encode(nextAfter, forKey: .nextAfter)
+    /// `{"items": [...], "next_after": …}`; `next_after` is `null` on the last page, so clients can tell "no more"
+    /// from "not supported".
+    var json: HTTP.JSONValue {
+        .object([("items", .array(items.map(\.json))), ("next_after", nextAfter.map { .int($0) } ?? .null)])
     }
 }
 
