@@ -9,7 +9,7 @@ import XCTest
 @testable import App
 
 private let today = CalendarDate(year: 2025, month: 6, day: 15)!
-private let samplePath = "/work/shared/data/employees.csv"
+private let samplePath = sharedSampleCSVPath
 /// The seed application's hash (it verifies the password `password`): commas inside, so the CSV quotes it.
 private let seedHash = "$argon2id$v=19$m=16,t=2,p=1$cTJhazRqRWRHR3NYbEJ2Zg$z7pMnKzV0eU5eJkdq+hycQ"
 

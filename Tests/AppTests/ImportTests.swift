@@ -1,11 +1,12 @@
 import Employees
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import App
 
 private let today = CalendarDate(year: 2025, month: 6, day: 15)!
-private let samplePath = "/work/shared/data/employees.csv"
+private let samplePath = sharedSampleCSVPath
 
 /// The `employees import` inputs: the CSV reader on the real sample and on broken files, then the synthetic generator.
 final class ImportTests: XCTestCase {

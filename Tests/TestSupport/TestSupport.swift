@@ -109,3 +109,9 @@ public final class Locked<Value: Sendable>: Sendable {
     @discardableResult
     public func withLock<Result: Sendable>(_ body: (inout Value) -> Result) -> Result { mutex.withLock { body(&$0) } }
 }
+
+/// The sample data set in `shared/` beside the checkout (`<package>/../shared/data/employees.csv`), found from this
+/// file's own path so tests do not depend on where the clone lives or on the working directory.
+public let sharedSampleCSVPath: String = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("../shared/data/employees.csv").standardizedFileURL.path
