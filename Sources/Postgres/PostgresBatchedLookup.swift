@@ -4,9 +4,10 @@ import Synchronization
 ///
 /// Why: under load, a query per request pays a round trip, two thread hand-offs and an executor start-up in the
 /// server for every read; a batch pays them once for all the readers that arrived together. Nothing waits on a timer:
-/// the first caller of a batch leads it and asks the pool for a connection at once, and whoever asks while the leader
-/// waits joins its batch. So a lone read is answered as fast as a plain query, and under load batches grow to about
-/// the number of concurrent readers divided by the connections in use.
+/// the first caller of a batch leads it and asks for a lane and a pooled connection at once, and whoever asks while the
+/// leader waits joins its batch. So a lone read is answered as fast as a plain query, and under load batches grow to
+/// about the number of concurrent readers divided by the lanes. A caller waits for its batch's answer even if its task
+/// is cancelled meanwhile; that wait is bounded by the pool's acquire timeout and one query.
 ///
 /// `fetch` runs on a pooled connection's thread with the batch's distinct keys and returns what it found; a key it
 /// leaves out is answered `nil`. An error of `fetch`, or of the pool, fails every caller of that batch.
