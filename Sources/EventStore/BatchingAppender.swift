@@ -66,7 +66,7 @@ public final class BatchingAppender: Sendable {
             let outcomes: [Result<AppendResult, AppendError>]
             do {
                 let writer = BatchWriter(projections: projections, recordedAt: clock())
-                outcomes = try await pool.withTransaction { connection in try writer.write(requests, on: connection) }
+                outcomes = try await writer.write(requests, using: pool)
                 let appended = outcomes.reduce(0) { total, outcome in total + ((try? outcome.get().events.count) ?? 0) }
                 statistics.withLock { $0.record(batchSize: requests.count, events: appended) }
             } catch {
@@ -113,7 +113,23 @@ struct BatchWriter: Sendable {
         }
     }
 
-    func write(_ requests: [AppendRequest], on connection: PostgresConnection) throws -> [Result<AppendResult, AppendError>] {
+    /// Thrown out of the transaction (rolling it back) when a projection refused a request of the set-based path.
+    private struct RedoOneByOne: Error {}
+
+    /// Writes one batch in one transaction, the set-based path first. When a projection refuses one of its requests
+    /// (a duplicate email), that transaction is rolled back and the batch is written again in a second one with a
+    /// savepoint per request, so exactly the refused requests fail. The common case thus pays no savepoint at all.
+    func write(_ requests: [AppendRequest], using pool: PostgresPool) async throws -> [Result<AppendResult, AppendError>] {
+        do {
+            return try await pool.withTransaction { connection in try self.write(requests, on: connection, together: true) }
+        } catch is RedoOneByOne {
+            return try await pool.withTransaction { connection in try self.write(requests, on: connection, together: false) }
+        }
+    }
+
+    private func write(
+        _ requests: [AppendRequest], on connection: PostgresConnection, together tryTogether: Bool
+    ) throws -> [Result<AppendResult, AppendError>] {
         var head = try LogWriting.lockHead(on: connection)
         let microseconds = LogWriting.microseconds(since1970: recordedAt)
         var rows = EventRows()
@@ -121,7 +137,8 @@ struct BatchWriter: Sendable {
         var idsInBatch = Set<UUID>()
         var oneByOne = Array(requests.indices)
 
-        if requests.count > 1, let together = try appendTogether(requests, after: head, at: microseconds, on: connection) {
+        if tryTogether, requests.count > 1 {
+            let together = try appendTogether(requests, after: head, at: microseconds, on: connection)
             for appended in together.appended {
                 rows.append(appended.events, texts: appended.texts)
                 appended.events.forEach { idsInBatch.insert($0.id) }
@@ -188,13 +205,13 @@ struct BatchWriter: Sendable {
 
     /// The common case at a fraction of the statements: the versions of every request with `.noStream` or `.exactly`
     /// on a stream no other request of the batch touches are claimed with two set-based statements, and each inline
-    /// projection applies them all at once (`applyBatch`), inside ONE savepoint. The rest (stale versions, `.any`, repeated streams or event ids,
-    /// unstorable data) goes through the savepoint-per-request path afterwards. If a projection refuses anything, the
-    /// savepoint is rolled back and nil sends the whole batch through the per-request path, which refuses exactly
-    /// the offending requests.
+    /// projection applies them all at once (`applyBatch`). The rest (stale versions, `.any`, repeated streams or event
+    /// ids, unstorable data) goes through the savepoint-per-request path afterwards. If a projection refuses anything,
+    /// `RedoOneByOne` rolls the transaction back and the batch is written again through the per-request path, which
+    /// refuses exactly the offending requests.
     private func appendTogether(
         _ requests: [AppendRequest], after start: ChainHead, at microseconds: Int64, on connection: PostgresConnection
-    ) throws -> Together? {
+    ) throws -> Together {
         var together = Together(head: start)
         var eligible: [(index: Int, texts: LogWriting.Texts)] = []
         var streams = Set<StreamID>()
@@ -211,33 +228,31 @@ struct BatchWriter: Sendable {
             }
             together.left.append(index)
         }
-        guard !eligible.isEmpty else { return nil }
+        guard !eligible.isEmpty else { return together }
         do {
-            return try connection.withSavepoint {
-                let claimed = try claimTogether(eligible.map { requests[$0.index] }, on: connection)
-                var head = start
-                for (index, texts) in eligible {
-                    let request = requests[index]
-                    guard let version = claimed[request.stream] else {
-                        together.left.append(index)
-                        continue
-                    }
-                    let events = LogWriting.record(
-                        request, texts: texts, firstVersion: version - request.events.count + 1, after: head, at: microseconds)
-                    together.appended.append(.init(index: index, events: events, texts: texts))
-                    head = ChainHead(position: events.last!.position, hash: events.last!.hash)
+            let claimed = try claimTogether(eligible.map { requests[$0.index] }, on: connection)
+            var head = start
+            for (index, texts) in eligible {
+                let request = requests[index]
+                guard let version = claimed[request.stream] else {
+                    together.left.append(index)
+                    continue
                 }
-                let appendedEvents = together.appended.map(\.events)
-                let appendedRequests = together.appended.map { requests[$0.index] }
-                for projection in projections { try projection.applyBatch(appendedEvents, of: appendedRequests, on: connection) }
-                together.head = head
-                together.left.sort()
-                return together
+                let events = LogWriting.record(
+                    request, texts: texts, firstVersion: version - request.events.count + 1, after: head, at: microseconds)
+                together.appended.append(.init(index: index, events: events, texts: texts))
+                head = ChainHead(position: events.last!.position, hash: events.last!.hash)
             }
+            let appendedEvents = together.appended.map(\.events)
+            let appendedRequests = together.appended.map { requests[$0.index] }
+            for projection in projections { try projection.applyBatch(appendedEvents, of: appendedRequests, on: connection) }
+            together.head = head
+            together.left.sort()
+            return together
         } catch is ProjectionRejection {
-            return nil
+            throw RedoOneByOne()
         } catch let error as PostgresError where error.code == .uniqueViolation {
-            return nil
+            throw RedoOneByOne()
         }
     }
 

@@ -75,7 +75,7 @@ public struct BulkAppender: Sendable {
         } catch is BulkChunkWriter.NeedsOneByOne {
             let batchWriter = BatchWriter(projections: projections, recordedAt: clock())
             let requests = prepared.candidates.map { prepared.requests[$0] }
-            let results = try await pool.withTransaction { connection in try batchWriter.write(requests, on: connection) }
+            let results = try await batchWriter.write(requests, using: pool)
             var outcome = ChunkOutcome(failures: prepared.refused)
             for (index, result) in zip(prepared.candidates, results) {
                 switch result {

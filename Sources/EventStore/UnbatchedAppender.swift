@@ -20,7 +20,7 @@ public struct UnbatchedAppender: Sendable {
         let writer = BatchWriter(projections: projections, recordedAt: Date())
         let outcomes: [Result<AppendResult, AppendError>]
         do {
-            outcomes = try await pool.withTransaction { connection in try writer.write([request], on: connection) }
+            outcomes = try await writer.write([request], using: pool)
         } catch {
             throw .unavailable(error as? PostgresError)
         }

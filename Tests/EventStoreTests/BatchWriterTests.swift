@@ -20,7 +20,7 @@ final class BatchWriterTests: XCTestCase {
         let pool = PostgresPool(configuration: database.app, maximumConnections: 2)
         let writer = BatchWriter(projections: [CountingProjection()], recordedAt: Date())
         let setUp = [request("m-1", .noStream, events: 2), request("m-2", .noStream)]
-        _ = try await pool.withTransaction { connection in try writer.write(setUp, on: connection) }
+        _ = try await writer.write(setUp, using: pool)
 
         let batch = [
             request("m-3", .noStream),  // new stream
@@ -31,7 +31,7 @@ final class BatchWriterTests: XCTestCase {
             request("m-2", .noStream),  // exists
             request("m-5", .exactly(0)),  // new stream, spelled as version 0
         ]
-        let outcomes = try await pool.withTransaction { connection in try writer.write(batch, on: connection) }
+        let outcomes = try await writer.write(batch, using: pool)
         func version(_ index: Int) -> Int? { try? outcomes[index].get().streamVersion }
         XCTAssertEqual(version(0), 1)
         XCTAssertEqual(version(1), 3)
@@ -45,7 +45,7 @@ final class BatchWriterTests: XCTestCase {
         }
 
         let rejected = [request("r-1", .noStream), request("r-2", .noStream, reject: true), request("m-3", .exactly(1))]
-        let second = try await pool.withTransaction { connection in try writer.write(rejected, on: connection) }
+        let second = try await writer.write(rejected, using: pool)
         XCTAssertEqual(try second[0].get().streamVersion, 1)
         guard case .failure(.rejected) = second[1] else { return XCTFail("the projection refused request 1") }
         XCTAssertEqual(try second[2].get().streamVersion, 2)
