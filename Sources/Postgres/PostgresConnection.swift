@@ -183,13 +183,18 @@ public final class PostgresConnection {
 
     private func run(_ query: PostgresQuery) throws(PostgresError) -> OpaquePointer {
         let bindings = query.bindings
-        let statementName = try preparedStatement(sql: query.sql, parameterTypes: bindings.types)
+        let statementName = query.plansEachExecution
+            ? nil : try preparedStatement(sql: query.sql, parameterTypes: bindings.types)
         let formats = [Int32](repeating: 1, count: bindings.count)
         let result = bindings.writer.bytes.withUnsafeBufferPointer { buffer in
             let values: [UnsafePointer<CChar>?] = zip(bindings.offsets, bindings.lengths).map { offset, length in
                 guard length >= 0 else { return nil }
                 guard length > 0, let base = buffer.baseAddress else { return emptyValue }
                 return UnsafeRawPointer(base + offset).assumingMemoryBound(to: CChar.self)
+            }
+            guard let statementName else {
+                return PQexecParams(
+                    handle, query.sql, Int32(bindings.count), bindings.types, values, bindings.lengths, formats, 1)
             }
             return PQexecPrepared(
                 handle, statementName, Int32(bindings.count), values, bindings.lengths, formats, 1)

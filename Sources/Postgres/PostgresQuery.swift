@@ -11,6 +11,11 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomS
     /// The statement text with `$1`, `$2`, … in place of the values.
     public private(set) var sql: String
     var bindings: PostgresBindings
+    /// Planned for its actual values at every execution (an unnamed statement) instead of prepared once per
+    /// connection. For statements whose best plan depends on the values, such as pattern searches: after a few
+    /// executions PostgreSQL may settle on a generic plan, and for `name ILIKE $1` that plan cannot tell `'%'`
+    /// (every row) from `'%nas%'` (a few hundred). Costs a planning per execution.
+    public var plansEachExecution = false
 
     public init(stringLiteral value: String) {
         sql = value

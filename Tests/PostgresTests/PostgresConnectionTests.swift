@@ -219,6 +219,21 @@ final class PostgresConnectionTests: XCTestCase {
         XCTAssertEqual(connection.preparedStatementCount, afterCheck + 1)
     }
 
+    func testAStatementPlannedAtEachExecutionIsNeverPrepared() throws {
+        let before = connection.preparedStatementCount
+        for pattern in ["%", "%nas%", "x%"] {
+            var query: PostgresQuery = "SELECT \(pattern) || '!', \(Int32(7)) * 6, \(Optional<String>.none) IS NULL"
+            query.plansEachExecution = true
+            let row = try connection.query(query)[0]
+            XCTAssertEqual(try row.decode(String.self, column: 0), pattern + "!")
+            XCTAssertEqual(try row.decode(Int32.self, column: 1), 42)
+            XCTAssertEqual(try row.decode(Bool.self, column: 2), true)
+        }
+        XCTAssertEqual(connection.preparedStatementCount, before)
+        let serverSide = try connection.query("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%|| ''!''%'")
+        XCTAssertEqual(try serverSide[0].decode(Int.self, column: 0), 0)
+    }
+
     func testSchemaChangeUnderACachedStatementRecovers() throws {
         try connection.execute("CREATE TABLE shapes (a int)")
         _ = try connection.query("SELECT * FROM shapes")
