@@ -51,7 +51,9 @@ public struct PrincipalSnapshot: Sendable, Equatable {
 ///
 /// Timestamps have whole-second resolution, like JWT `iat`: a change at 12:00:00.3 refuses tokens issued at
 /// 12:00:00 or earlier. `AccessTokenIssuer` given this table stamps new tokens no earlier than that boundary, so a
-/// token issued right after a password change is not born revoked.
+/// token issued right after a password change is not born revoked. Each further change within the same second moves
+/// the boundary one second more, so a token issued between two changes of one second is refused by the second one;
+/// the boundary depends only on which changes were seen (counted by log position), not on their order.
 public final class PrincipalTable: Sendable {
     private struct Entry {
         var scopes = ScopeSet.empty
@@ -59,8 +61,25 @@ public final class PrincipalTable: Sendable {
         var isDisabled = false
         var statusPosition: Int64 = .min
         var isRemoved = false
-        var notBeforeSecond: Int64 = .min
+        /// The latest whole-second boundary a password change or disable set, and the log positions of the changes
+        /// that set exactly it.
+        var boundarySecond: Int64 = .min
+        var boundaryChanges: Set<Int64> = []
         var lastAppliedPosition: Int64 = .min
+
+        /// Tokens with an earlier `iat` are refused.
+        var notBeforeSecond: Int64 {
+            boundarySecond == .min ? .min : boundarySecond + Int64(boundaryChanges.count) - 1
+        }
+
+        mutating func raiseBoundary(to second: Int64, by position: Int64) {
+            if second > boundarySecond {
+                boundarySecond = second
+                boundaryChanges = [position]
+            } else if second == boundarySecond {
+                boundaryChanges.insert(position)
+            }
+        }
     }
 
     private let entries = Mutex<[Int64: Entry]>([:])
@@ -80,9 +99,9 @@ public final class PrincipalTable: Sendable {
                     entry.scopesPosition = position
                 }
             case .passwordChanged:
-                entry.notBeforeSecond = max(entry.notBeforeSecond, boundary)
+                entry.raiseBoundary(to: boundary, by: position)
             case .disabled:
-                entry.notBeforeSecond = max(entry.notBeforeSecond, boundary)
+                entry.raiseBoundary(to: boundary, by: position)
                 if position > entry.statusPosition {
                     entry.isDisabled = true
                     entry.statusPosition = position

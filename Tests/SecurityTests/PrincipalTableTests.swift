@@ -34,6 +34,34 @@ final class PrincipalTableTests: XCTestCase {
         XCTAssertEqual(table.tokensNotBefore(empNo: 7), start + 101)
     }
 
+    func testASecondChangeWithinTheSameSecondRefusesATokenIssuedBetweenTheTwo() throws {
+        let keys = JWTKeySet(signingKey: .ed25519(Ed25519PrivateKey()))
+        let clock = TestClock(start + 100.2)
+        let issuer = AccessTokenIssuer(keys: keys, issuer: "i", audience: "a", principals: table, now: clock.function)
+        apply(.scopesSet([.userRead]), at: 0, position: 1)
+        apply(.passwordChanged, at: 100.1, position: 2)
+        let between = try issuer.issue(empNo: 7, clientID: "web", scopes: [.userRead])
+        XCTAssertEqual(table.effectiveScopes(empNo: 7, tokenScopes: between.scopes, issuedAt: between.issuedAt), [.userRead])
+        apply(.passwordChanged, at: 100.6, position: 3)
+        XCTAssertNil(
+            table.effectiveScopes(empNo: 7, tokenScopes: between.scopes, issuedAt: between.issuedAt),
+            "issued with the first new password, before the second change")
+        let after = try issuer.issue(empNo: 7, clientID: "web", scopes: [.userRead])
+        XCTAssertEqual(table.effectiveScopes(empNo: 7, tokenScopes: after.scopes, issuedAt: after.issuedAt), [.userRead])
+        XCTAssertEqual(after.issuedAt, start + 102, "stamped at the moved boundary, still within the verifier's leeway")
+
+        apply(.passwordChanged, at: 100.6, position: 3)
+        apply(.passwordChanged, at: 100.1, position: 2)
+        apply(.disabled, at: 99.9, position: 4)
+        XCTAssertEqual(table.tokensNotBefore(empNo: 7), start + 102, "repeated or older changes move nothing")
+
+        let reordered = PrincipalTable()
+        for (offset, position) in [(100.6, Int64(3)), (100.1, Int64(2)), (100.6, Int64(3))] {
+            reordered.apply(PrincipalUpdate(empNo: 7, change: .passwordChanged, occurredAt: start + offset, position: position))
+        }
+        XCTAssertEqual(reordered.tokensNotBefore(empNo: 7), start + 102, "the same changes in another order agree")
+    }
+
     func testDisableRefusesEverythingAndEnableOnlyNewerTokens() {
         apply(.scopesSet([.userRead]), at: 0, position: 1)
         apply(.disabled, at: 200, position: 2)
