@@ -14,6 +14,14 @@ import Synchronization
 public final class PostgresBatchedLookup<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     public typealias Fetch = @Sendable (PostgresConnection, [Key]) throws -> [Key: Value]
 
+    /// Counts for metrics: `callers / queries` is the mean batch size.
+    public struct Statistics: Sendable, Equatable {
+        /// Queries run (one per batch).
+        public internal(set) var queries = 0
+        /// Callers those queries answered, with a value, nil or an error.
+        public internal(set) var callers = 0
+    }
+
     private typealias Follower = (key: Key, continuation: CheckedContinuation<Ticket, any Error>)
 
     private enum Ticket {
@@ -31,6 +39,7 @@ public final class PostgresBatchedLookup<Key: Hashable & Sendable, Value: Sendab
         var lanesInUse = 0
         /// Leaders waiting for a lane, first come first served.
         var laneWaiters: [CheckedContinuation<Void, Never>] = []
+        var statistics = Statistics()
     }
 
     private let pool: PostgresPool
@@ -49,6 +58,8 @@ public final class PostgresBatchedLookup<Key: Hashable & Sendable, Value: Sendab
         self.lanes = lanes
         self.fetch = fetch
     }
+
+    public var statistics: Statistics { state.withLock { $0.statistics } }
 
     /// The value for `key`, or nil when `fetch` did not find it.
     public func load(_ key: Key) async throws -> Value? {
@@ -79,6 +90,10 @@ public final class PostgresBatchedLookup<Key: Hashable & Sendable, Value: Sendab
         do {
             return try await pool.withConnection { [self] connection in
                 let followers = close(batch: id)
+                state.withLock { state in
+                    state.statistics.queries += 1
+                    state.statistics.callers += followers.count + 1
+                }
                 var keys = [key]
                 var seen: Set<Key> = [key]
                 for follower in followers where seen.insert(follower.key).inserted { keys.append(follower.key) }

@@ -83,8 +83,13 @@ final class MetricsTests: XCTestCase {
 
     func testAppenderPoolAndLagFigures() async throws {
         try await harness.makeEmployee(email: "a@example.com", scopes: [.userRead, .auditRead])  // 3 events
-        try await harness.makeEmployee(email: "b@example.com")  // 1 event
+        let second = try await harness.makeEmployee(email: "b@example.com")  // 1 event
+        for _ in 0..<2 { _ = try await harness.service.context.queries.employee(second) }
         let (_, samples) = try await scrape()
+        XCTAssertEqual(samples[#"employees_db_batched_reads_total{lookup="stream"}"#], 4, "one stream load per command")
+        XCTAssertEqual(samples[#"employees_db_batched_queries_total{lookup="stream"}"#], 4, "one after the other: no company")
+        XCTAssertEqual(samples[#"employees_db_batched_reads_total{lookup="employee"}"#], 2)
+        XCTAssertEqual(samples[#"employees_db_batched_queries_total{lookup="employee"}"#], 2)
         XCTAssertEqual(samples["employees_events_appended_total"], 4)
         XCTAssertEqual(samples["employees_append_requests_total"], 4)
         XCTAssertGreaterThanOrEqual(samples["employees_append_batches_total"] ?? 0, 1)

@@ -54,6 +54,8 @@ final class PostgresBatchedLookupTests: XCTestCase {
         XCTAssertLessThan(sizes.count, keys.count / 4, "concurrent loads should share queries: \(sizes)")
         XCTAssertLessThanOrEqual(sizes.max() ?? 0, 16, "a batch never exceeds its maximum")
         XCTAssertEqual(running.value.peak, 2, "two lanes: two batches at once, however many connections are free")
+        XCTAssertEqual(lookup.statistics.queries, sizes.count)
+        XCTAssertEqual(lookup.statistics.callers, keys.count)
         await pool.shutdown()
     }
 
@@ -66,6 +68,7 @@ final class PostgresBatchedLookupTests: XCTestCase {
             XCTAssertEqual(value, key * key)
         }
         XCTAssertEqual(batches.value, [1, 1, 1])
+        XCTAssertEqual([lookup.statistics.queries, lookup.statistics.callers], [3, 3])
         await pool.shutdown()
     }
 
@@ -130,6 +133,7 @@ final class PostgresBatchedLookupTests: XCTestCase {
         XCTAssertEqual(kinds, Array(repeating: .poolTimeout, count: 10))
         XCTAssertLessThan(ContinuousClock.now - started, .seconds(5), "nobody is left waiting")
         XCTAssertEqual(batches.value, [], "no batch ran")
+        XCTAssertEqual([lookup.statistics.queries, lookup.statistics.callers], [0, 0])
         release.withLock { $0 = true }
         try await holder.value
         let value = try await lookup.load(3)

@@ -28,6 +28,10 @@ enum MetricsRoutes {
         writeRequests(context.monitoring.requests.snapshot, to: &output)
         writeAppender(context.appender.currentStatistics, to: &output)
         writePool(context.pool.statistics, to: &output)
+        writeBatchedReads(
+            [("employee", context.queries.batchStatistics.queries, context.queries.batchStatistics.callers),
+             ("stream", context.commands.streamLoadStatistics.queries, context.commands.streamLoadStatistics.callers)],
+            to: &output)
         let positions = try? await context.pool.withConnection { connection in
             let head = try connection.query("SELECT position FROM event_log_head").first?.decode(Int64.self, column: 0) ?? 0
             let checkpoint = try connection.query("SELECT position FROM projection_checkpoints WHERE projection = 'employees'")
@@ -61,6 +65,14 @@ enum MetricsRoutes {
         }
         output.family("employees_event_streams_open", type: "gauge", help: "Clients following GET /events/stream now")
         output.sample("employees_event_streams_open", snapshot.openEventStreams)
+    }
+
+    /// Reads coalesced by `PostgresBatchedLookup`: callers over queries is the mean batch size.
+    static func writeBatchedReads(_ lookups: [(name: String, queries: Int, callers: Int)], to output: inout PrometheusText) {
+        output.family("employees_db_batched_reads_total", type: "counter", help: "Reads answered by batched lookups, by lookup")
+        for lookup in lookups { output.sample("employees_db_batched_reads_total", labels: [("lookup", lookup.name)], lookup.callers) }
+        output.family("employees_db_batched_queries_total", type: "counter", help: "Queries the batched lookups ran, by lookup")
+        for lookup in lookups { output.sample("employees_db_batched_queries_total", labels: [("lookup", lookup.name)], lookup.queries) }
     }
 
     static func writeAppender(_ statistics: AppenderStatistics, to output: inout PrometheusText) {

@@ -77,6 +77,9 @@ struct EmployeeCommandService: Sendable {
 
     private static let maximumAttempts = 5
 
+    /// How the commands' stream loads were batched.
+    var streamLoadStatistics: PostgresBatchedLookup<StreamID, [RecordedEvent]>.Statistics { streams.statistics }
+
     /// Runs `command` against employee `empNo`. With `expectedVersion` (from `If-Match`) a concurrent change is a
     /// `versionMismatch`; without it, the command is decided again on the fresh state.
     func execute(

@@ -92,6 +92,9 @@ struct EmployeeQueries: Sendable {
         updated_at
         """
 
+    /// How the reads by employee number were batched.
+    var batchStatistics: PostgresBatchedLookup<Int, EmployeeRecord>.Statistics { byNumber.statistics }
+
     func employee(_ empNo: Int) async throws -> EmployeeRecord? {
         try await byNumber.load(empNo)
     }
