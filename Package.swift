@@ -2,8 +2,8 @@
 import PackageDescription
 
 /// Layers, lowest first. An arrow only ever points down:
-/// employees → App → {HTTP, Security, EventStore, Employees, Postgres}; EventStore → {Postgres, Crypto};
-/// Security → Crypto. C libraries enter only through the system-library targets and CShim.
+/// employees → App → {HTTP, Security, EventStore, Employees, Postgres}; EventStore → {Postgres, Crypto, JSONText};
+/// Security → {Crypto, JSONText}; HTTP → JSONText. C libraries enter only through the system-library targets and CShim.
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
 let package = Package(
@@ -23,11 +23,12 @@ let package = Package(
 
         // Swift modules, one responsibility each.
         .target(name: "Crypto", dependencies: ["CLibCrypto"], swiftSettings: strict),
+        .target(name: "JSONText", swiftSettings: strict),
         .target(name: "Postgres", dependencies: ["CLibPQ", "CShim"], swiftSettings: strict),
-        .target(name: "HTTP", dependencies: ["CShim"], swiftSettings: strict),
-        .target(name: "Security", dependencies: ["Crypto", "CArgon2", "CXCrypt"], swiftSettings: strict),
+        .target(name: "HTTP", dependencies: ["CShim", "JSONText"], swiftSettings: strict),
+        .target(name: "Security", dependencies: ["Crypto", "JSONText", "CArgon2", "CXCrypt"], swiftSettings: strict),
         .target(name: "Employees", swiftSettings: strict),
-        .target(name: "EventStore", dependencies: ["Postgres", "Crypto"], swiftSettings: strict),
+        .target(name: "EventStore", dependencies: ["Postgres", "Crypto", "JSONText"], swiftSettings: strict),
         .target(
             name: "App",
             dependencies: ["HTTP", "Security", "Employees", "EventStore", "Postgres", "Crypto"],
@@ -47,6 +48,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport", swiftSettings: strict),
 
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
+        .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CShim"], resources: [.copy("Corpus")], swiftSettings: strict),
         .testTarget(name: "SecurityTests", dependencies: ["Security", "Crypto"], swiftSettings: strict),

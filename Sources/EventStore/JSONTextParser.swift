@@ -1,3 +1,5 @@
+import JSONText
+
 /// Parses JSON text into a `JSONValue` in one pass over its UTF-8 bytes.
 ///
 /// Reading the log back (stream loads, rebuilds, the verifier's readers) parses every event's data and metadata;
@@ -105,53 +107,19 @@ struct JSONTextParser {
     }
 
     private mutating func escape(into output: inout [UInt8]) throws(JSONValueError) {
-        guard index < bytes.count else { throw .unsupported("unterminated escape") }
-        let byte = bytes[index]
-        index += 1
-        switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(byte)
-        case UInt8(ascii: "b"): output.append(0x08)
-        case UInt8(ascii: "f"): output.append(0x0C)
-        case UInt8(ascii: "n"): output.append(0x0A)
-        case UInt8(ascii: "r"): output.append(0x0D)
-        case UInt8(ascii: "t"): output.append(0x09)
-        case UInt8(ascii: "u"):
-            var scalar = try hexQuad()
-            if (0xD800..<0xDC00).contains(scalar) {
-                guard consume(UInt8(ascii: "\\")), consume(UInt8(ascii: "u")) else {
-                    throw .unsupported("lone surrogate")
-                }
-                let low = try hexQuad()
-                guard (0xDC00..<0xE000).contains(low) else { throw .unsupported("lone surrogate") }
-                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-            } else if (0xDC00..<0xE000).contains(scalar) {
-                throw .unsupported("lone surrogate")
+        do {
+            try JSONStringLiteral.decodeEscape(in: bytes, at: &index, into: &output)
+        } catch {
+            switch error {
+            case .unterminated: throw .unsupported("unterminated escape")
+            case .shortUnicodeEscape: throw .unsupported("short \\u escape")
+            case .invalidUnicodeEscape: throw .unsupported("invalid \\u escape")
+            case .loneSurrogate: throw .unsupported("lone surrogate")
+            case .invalidEscape: throw .unsupported("invalid escape")
             }
-            guard let unicode = Unicode.Scalar(scalar) else { throw .unsupported("invalid escape") }
-            output.append(contentsOf: UTF8.encode(unicode)!)
-        default:
-            throw .unsupported("invalid escape")
         }
     }
 
-    private mutating func hexQuad() throws(JSONValueError) -> UInt32 {
-        guard index + 4 <= bytes.count else { throw .unsupported("short \\u escape") }
-        var value: UInt32 = 0
-        for byte in bytes[index..<index + 4] {
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw .unsupported("invalid \\u escape")
-            }
-            value = value << 4 | UInt32(digit)
-        }
-        index += 4
-        return value
-    }
-
-    /// `-?(0|[1-9][0-9]*)` within `Int64`; a fraction or exponent is refused, not rounded.
     private mutating func integer() throws(JSONValueError) -> Int64 {
         let negative = consume(UInt8(ascii: "-"))
         let start = index

@@ -1,3 +1,5 @@
+import JSONText
+
 /// A JSON value as read by `StrictJSONParser`: untrusted input (token parts, request bodies) parsed strictly.
 public enum StrictJSONValue: Sendable, Equatable {
     case null
@@ -168,51 +170,11 @@ public struct StrictJSONParser {
     }
 
     private mutating func parseEscape(into output: inout [UInt8]) throws(StrictJSONError) {
-        guard index < bytes.count else { throw .syntax }
-        let escape = bytes[index]
-        index += 1
-        switch escape {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(escape)
-        case UInt8(ascii: "b"): output.append(0x08)
-        case UInt8(ascii: "f"): output.append(0x0C)
-        case UInt8(ascii: "n"): output.append(0x0A)
-        case UInt8(ascii: "r"): output.append(0x0D)
-        case UInt8(ascii: "t"): output.append(0x09)
-        case UInt8(ascii: "u"):
-            var code = UInt32(try parseHexQuad())
-            if (0xD800..<0xDC00).contains(code) {
-                guard bytes.count - index >= 2, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
-                else { throw .syntax }
-                index += 2
-                let low = UInt32(try parseHexQuad())
-                guard (0xDC00..<0xE000).contains(low) else { throw .syntax }
-                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-            } else if (0xDC00..<0xE000).contains(code) {
-                throw .syntax
-            }
-            guard let scalar = Unicode.Scalar(code) else { throw .syntax }
-            output.append(contentsOf: UTF8.encode(scalar)!)
-        default:
+        do {
+            try JSONStringLiteral.decodeEscape(in: bytes, at: &index, into: &output)
+        } catch {
             throw .syntax
         }
-    }
-
-    private mutating func parseHexQuad() throws(StrictJSONError) -> UInt16 {
-        guard bytes.count - index >= 4 else { throw .syntax }
-        var value: UInt16 = 0
-        for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw .syntax
-            }
-            value = value << 4 | UInt16(digit)
-            index += 1
-        }
-        return value
     }
 
     private mutating func parseNumber() throws(StrictJSONError) -> StrictJSONValue {
@@ -280,22 +242,10 @@ struct JSONObjectWriter {
         text += ":"
     }
 
-    /// Appends `value` as a JSON string literal, escaping only what RFC 8259 requires.
+    /// Appends `value` as a JSON string literal (see `JSONStringLiteral.appendQuoted`).
     static func appendQuoted(_ value: String, to text: inout String) {
-        text += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case "\u{0}"..."\u{1F}":
-                let hex = String(scalar.value, radix: 16)
-                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        text += "\""
+        var bytes: [UInt8] = []
+        JSONStringLiteral.appendQuoted(value, to: &bytes)
+        text += String(decoding: bytes, as: UTF8.self)
     }
 }
