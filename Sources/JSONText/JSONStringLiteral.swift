@@ -19,7 +19,7 @@ public enum JSONStringLiteral {
     /// Appends `value` in double quotes, escaping `"`, `\` and the control characters (`\b \f \n \r \t`, the others as
     /// `\u00xx`) and nothing else: how PostgreSQL writes `jsonb` text and how `JSONEncoder` writes with
     /// `.withoutEscapingSlashes`.
-    public static func appendQuoted(_ value: some StringProtocol, to output: inout [UInt8]) {
+    public static func appendQuoted(_ value: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
             switch byte {
