@@ -37,19 +37,23 @@ enum AuditRoutes {
     static func history(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
         let empNo = try EmployeeRoutes.employeeNumber(request)
         guard let number = EmployeeNumber(empNo) else { throw CommandError.notFound }
-        let events = try await EventReader(pool: context.pool).stream(EmployeeEventCodec.streamID(number))
+        let events = try await context.reads.run(request.http) {
+            try await EventReader(pool: $0.pool).stream(EmployeeEventCodec.streamID(number))
+        }
         guard !events.isEmpty else { throw CommandError.notFound }
         return try JSONResponse.make(EmployeeHistory(empNo: empNo, events: events.map(LoggedEvent.init)), headers: ["Cache-Control": "no-store"])
     }
 
     static func events(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
         let (after, limit) = try page(request.http.query)
-        let (events, head) = try await context.pool.withConnection { connection in
-            try connection.withTransaction {
-                try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                return (
-                    try EventReader.events(after: after, limit: limit, on: connection), try EventReader.head(on: connection)
-                )
+        let (events, head) = try await context.reads.run(request.http) { target in
+            try await target.pool.withConnection { connection in
+                try connection.withTransaction {
+                    try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    return (
+                        try EventReader.events(after: after, limit: limit, on: connection), try EventReader.head(on: connection)
+                    )
+                }
             }
         }
         let caughtUp = (events.last?.position ?? after) >= head.position
@@ -82,13 +86,15 @@ enum AuditRoutes {
 
     static func securityLog(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
         let (after, limit) = try page(request.http.query)
-        let rows = try await context.pool.withConnection { connection in
-            try connection.query(
-                """
-                SELECT id, recorded_at, kind, principal, attempted_username, client_address, reason, request_id
-                FROM security_log WHERE id > \(after) ORDER BY id LIMIT \(Int64(limit))
-                """
-            ).map(SecurityLogRow.decode)
+        let rows = try await context.reads.run(request.http) { target in
+            try await target.pool.withConnection { connection in
+                try connection.query(
+                    """
+                    SELECT id, recorded_at, kind, principal, attempted_username, client_address, reason, request_id
+                    FROM security_log WHERE id > \(after) ORDER BY id LIMIT \(Int64(limit))
+                    """
+                ).map(SecurityLogRow.decode)
+            }
         }
         return try JSONResponse.make(
             SecurityLogPage(entries: rows, nextAfter: rows.last?.id ?? after), headers: ["Cache-Control": "no-store"])

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One option of a subcommand: a `--flag` that may also come from an environment variable.
 ///
 /// Options are declared as data so that `--help`, parsing and error messages can never disagree.
@@ -7,6 +9,8 @@ public struct OptionSpec: Sendable {
         case value(placeholder: String)
         /// `--name` alone means true.
         case flag
+        /// `--name value`, any number of times; from the environment, a comma-separated list.
+        case repeatable(placeholder: String)
     }
 
     public let name: String
@@ -45,7 +49,11 @@ public struct SubcommandSpec: Sendable {
         if !options.isEmpty { lines.append("options:") }
         for option in options {
             var left = "  --\(option.name)"
-            if case .value(let placeholder) = option.kind { left += " \(placeholder)" }
+            switch option.kind {
+            case .value(let placeholder): left += " \(placeholder)"
+            case .repeatable(let placeholder): left += " \(placeholder)…"
+            case .flag: break
+            }
             var right = option.help
             if let environment = option.environment { right += " [env \(environment)]" }
             if let defaultValue = option.defaultValue { right += " (default: \(defaultValue))" }
@@ -56,13 +64,17 @@ public struct SubcommandSpec: Sendable {
     }
 }
 
-/// What the user asked for, once parsed: option values by name (flags as "true") and positional arguments.
+/// What the user asked for, once parsed: option values by name (flags as "true"), the values of repeatable options,
+/// and positional arguments.
 public struct ParsedInvocation: Sendable, Equatable {
     public let subcommand: String
     public let values: [String: String]
     public let positionals: [String]
+    public var lists: [String: [String]] = [:]
 
     public func value(_ name: String) -> String? { values[name] }
+    /// Every value of a repeatable option, in the order given (empty when absent).
+    public func values(_ name: String) -> [String] { lists[name] ?? [] }
     public func flag(_ name: String) -> Bool { values[name] == "true" }
 }
 
@@ -104,6 +116,7 @@ public struct CommandLineParser: Sendable {
             throw UsageError("unknown subcommand '\(first)'; expected one of: \(subcommands.map(\.name).joined(separator: ", "))")
         }
         var values: [String: String] = [:]
+        var lists: [String: [String]] = [:]
         var positionals: [String] = []
         var index = 1
         while index < arguments.count {
@@ -130,20 +143,24 @@ public struct CommandLineParser: Sendable {
             guard let option = spec.options.first(where: { $0.name == name }) else {
                 throw UsageError("unknown option '--\(name)' for '\(spec.name)'")
             }
-            guard values[name] == nil else { throw UsageError("option '--\(name)' given more than once") }
+            if case .repeatable = option.kind {} else {
+                guard values[name] == nil else { throw UsageError("option '--\(name)' given more than once") }
+            }
             switch option.kind {
             case .flag:
                 guard inlineValue == nil else { throw UsageError("option '--\(name)' takes no value") }
                 values[name] = "true"
-            case .value:
+            case .value, .repeatable:
+                let value: String
                 if let inlineValue {
-                    values[name] = inlineValue
+                    value = inlineValue
                 } else if index < arguments.count {
-                    values[name] = arguments[index]
+                    value = arguments[index]
                     index += 1
                 } else {
                     throw UsageError("option '--\(name)' needs a value")
                 }
+                if case .repeatable = option.kind { lists[name, default: []].append(value) } else { values[name] = value }
             }
         }
         if positionals.count > spec.positionals.count {
@@ -152,7 +169,14 @@ public struct CommandLineParser: Sendable {
         if positionals.count < spec.positionals.count && !spec.optionalPositionals {
             throw UsageError("'\(spec.name)' needs \(spec.positionals.joined(separator: " "))")
         }
-        for option in spec.options where values[option.name] == nil {
+        for option in spec.options where values[option.name] == nil && lists[option.name] == nil {
+            if case .repeatable = option.kind {
+                if let variable = option.environment, let fromEnvironment = environment[variable] {
+                    let items = fromEnvironment.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                    lists[option.name] = items.filter { !$0.isEmpty }
+                }
+                continue
+            }
             if let variable = option.environment, let fromEnvironment = environment[variable], !fromEnvironment.isEmpty {
                 if case .flag = option.kind {
                     values[option.name] = ["1", "true", "yes"].contains(fromEnvironment.lowercased()) ? "true" : "false"
@@ -163,7 +187,7 @@ public struct CommandLineParser: Sendable {
                 values[option.name] = defaultValue
             }
         }
-        return .run(ParsedInvocation(subcommand: spec.name, values: values, positionals: positionals))
+        return .run(ParsedInvocation(subcommand: spec.name, values: values, positionals: positionals, lists: lists))
     }
 }
 

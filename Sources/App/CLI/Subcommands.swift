@@ -12,6 +12,13 @@ public enum Subcommands {
     static let port = OptionSpec(
         "port", environment: "PORT", kind: .value(placeholder: "NUMBER"), default: "8080", help: "TCP port to listen on")
 
+    static let readDatabaseURL = OptionSpec(
+        "read-database-url", environment: "DATABASE_READ_URLS", kind: .repeatable(placeholder: "URL"),
+        help: "a hot standby of the database for reads that may lag (repeatable; env: comma-separated)")
+    static let embeddedReplicas = OptionSpec(
+        "embedded-replicas", environment: "EMPLOYEES_EMBEDDED_REPLICAS", kind: .value(placeholder: "COUNT"), default: "0",
+        help: "streaming standbys of the embedded cluster to start and read from (0 to 3)")
+
     static let database = [dataDirectory, databaseURL]
     static let sample = OptionSpec(
         "sample", kind: .value(placeholder: "PATH"),
@@ -21,7 +28,7 @@ public enum Subcommands {
         help: "also check that every event's actor held the scopes its command required at that position")
 
     public static let all: [SubcommandSpec] = [
-        SubcommandSpec(name: "serve", summary: "migrate the database, then serve the HTTP API", options: database + [host, port]),
+        SubcommandSpec(name: "serve", summary: "migrate the database, then serve the HTTP API", options: database + [readDatabaseURL, embeddedReplicas, host, port]),
         SubcommandSpec(name: "migrate", summary: "apply the SQL migrations in sql/ and exit", options: database),
         SubcommandSpec(
             name: "verify-log",
@@ -45,12 +52,21 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public let databaseURL: String?
     public let host: String
     public let port: Int
+    /// Hot standbys for reads that may lag; empty: every read on the primary.
+    public let readDatabaseURLs: [String]
+    /// Streaming standbys of the embedded cluster to start and read from.
+    public let embeddedReplicas: Int
 
-    public init(dataDirectory: String, databaseURL: String?, host: String = "127.0.0.1", port: Int = 8080) {
+    public init(
+        dataDirectory: String, databaseURL: String?, host: String = "127.0.0.1", port: Int = 8080,
+        readDatabaseURLs: [String] = [], embeddedReplicas: Int = 0
+    ) {
         self.dataDirectory = dataDirectory
         self.databaseURL = databaseURL
         self.host = host
         self.port = port
+        self.readDatabaseURLs = readDatabaseURLs
+        self.embeddedReplicas = embeddedReplicas
     }
 
     public init(_ invocation: ParsedInvocation) throws(UsageError) {
@@ -67,5 +83,14 @@ public struct ServiceConfiguration: Sendable, Equatable {
             throw UsageError("--port must be a number from 0 to 65535, not '\(portText)'")
         }
         self.port = port
+        readDatabaseURLs = invocation.values("read-database-url")
+        let replicasText = invocation.value("embedded-replicas") ?? "0"
+        guard let replicas = Int(replicasText), (0...3).contains(replicas) else {
+            throw UsageError("--embedded-replicas must be a number from 0 to 3, not '\(replicasText)'")
+        }
+        if replicas > 0 && invocation.value("database-url") != nil {
+            throw UsageError("--embedded-replicas needs the embedded cluster; with --database-url, give --read-database-url")
+        }
+        embeddedReplicas = replicas
     }
 }

@@ -22,12 +22,14 @@ public final class EmployeeService: Sendable {
     private let feed: PrincipalFeed
     /// Reads other instances' revoked access tokens (see `RevokedTokenIDs`).
     private let revocationFeed: Task<Void, Never>
+    private let replicas: EmbeddedReplicas
 
     private init(
         addresses: [HTTPServer.Address], database: DatabaseRuntime, context: APIContext, keys: JWTKeySet,
         issuer: AccessTokenIssuer, routes: [RegisteredRoute], server: HTTPServer, watcher: LogWatcher, feed: PrincipalFeed,
-        revocationFeed: Task<Void, Never>
+        revocationFeed: Task<Void, Never>, replicas: EmbeddedReplicas
     ) {
+        self.replicas = replicas
         self.addresses = addresses
         self.database = database
         self.context = context
@@ -57,9 +59,16 @@ public final class EmployeeService: Sendable {
         try await revoked.refresh(from: pool)
         let revocationFeed = revoked.follow(pool)
         let today: @Sendable () -> CalendarDate = utcToday
+        let replicas = try EmbeddedReplicas.start(
+            count: configuration.embeddedReplicas, of: database, dataDirectory: configuration.dataDirectory, log: log)
+        let queries = EmployeeQueries(pool: pool)
+        let positions = WALInsertPosition(pool: pool)
+        let reads = try readRouting(
+            configuration, replicas: replicas, primary: ReadRouting.Target(pool: pool, queries: queries), positions: positions,
+            environment: environment, log: log)
         let context = APIContext(
             pool: pool, appender: appender, commands: EmployeeCommandService(pool: pool, appender: appender, today: today),
-            queries: EmployeeQueries(pool: pool), principals: feed.table, revokedTokens: revoked,
+            queries: queries, reads: reads, principals: feed.table, revokedTokens: revoked,
             securityLog: SecurityLog(pool: pool), passwords: PasswordService(hasher: PasswordHasher(), policy: PasswordPolicy()),
             today: today, monitoring: Monitoring(watcher: watcher, principalFeed: feed, requests: RequestMetrics()))
         let issuer = AccessTokenIssuer(keys: keys, issuer: Self.issuer, audience: Self.audience, principals: feed.table)
@@ -72,6 +81,7 @@ public final class EmployeeService: Sendable {
                 RequestMetricsMiddleware(metrics: context.monitoring.requests),
                 CompatibilityEnvelopeMiddleware(),
                 AuthenticationMiddleware(verifier: verifier, verifiedTokens: VerifiedTokenCache(), principals: feed.table, revokedTokens: revoked, securityLog: context.securityLog),
+            ] + (reads.standbys == nil ? [] : [ConsistencyTokenMiddleware(positions: positions)]) + [
                 IdempotencyMiddleware(store: IdempotencyStore(pool: pool)),
             ],
             handler: APIRoutes.respond)
@@ -82,7 +92,28 @@ public final class EmployeeService: Sendable {
         log("listening on \(addresses.map(\.description).joined(separator: ", "))")
         return EmployeeService(
             addresses: addresses, database: database, context: context, keys: keys, issuer: issuer, routes: routes.registered,
-            server: server, watcher: watcher, feed: feed, revocationFeed: revocationFeed)
+            server: server, watcher: watcher, feed: feed, revocationFeed: revocationFeed, replicas: replicas)
+    }
+
+    /// Reads on the standbys named by `--read-database-url` and started by `--embedded-replicas`, if any.
+    /// `EMPLOYEES_STANDBY_MAX_LAG_MS` (default 5000) takes a standby further behind out of rotation;
+    /// `EMPLOYEES_CONSISTENCY_WAIT_MS` (default 200) bounds how long a read with a token waits for a standby.
+    private static func readRouting(
+        _ configuration: ServiceConfiguration, replicas: EmbeddedReplicas, primary: ReadRouting.Target,
+        positions: WALInsertPosition, environment: [String: String], log: (String) -> Void
+    ) throws -> ReadRouting {
+        let standbys = try configuration.readDatabaseURLs.map(ReadRouting.standbyConfiguration(url:)) + replicas.configurations
+        guard !standbys.isEmpty else { return ReadRouting(primary: primary) }
+        func milliseconds(_ name: String, default value: Int) -> Duration {
+            .milliseconds(environment[name].flatMap(Int.init).flatMap { $0 >= 0 ? $0 : nil } ?? value)
+        }
+        let set = StandbySet(
+            standbys: standbys, primaryPosition: positions,
+            options: StandbySet.Options(maximumLag: milliseconds("EMPLOYEES_STANDBY_MAX_LAG_MS", default: 5_000)))
+        set.start()
+        log("reads: \(standbys.count) standby(s): \(standbys.map(\.description).joined(separator: ", "))")
+        return ReadRouting(
+            primary: primary, standbys: set, consistencyWait: milliseconds("EMPLOYEES_CONSISTENCY_WAIT_MS", default: 200))
     }
 
     /// Stops accepting, lets in-flight requests finish, then closes the database side.
@@ -92,7 +123,9 @@ public final class EmployeeService: Sendable {
         feed.stop()
         revocationFeed.cancel()
         watcher.stop()
+        await context.reads.standbys?.shutdown()
         await context.pool.shutdown()
+        replicas.stop()
         database.close()
     }
 

@@ -1,0 +1,85 @@
+import HTTP
+import Postgres
+
+/// Where the reads that may lag run: a standby in rotation, else the primary.
+///
+/// Which reads come here is decided by the handlers: employee reads, search, history, the event log's pages and the
+/// security log's pages. Commands, logins, token checks, idempotency records, the principal feed, the live event
+/// stream and every read that decides a command stay on the primary.
+///
+/// A read that sends a `Consistency-Token` is served by a standby that has replayed at least the token's position,
+/// waiting at most `consistencyWait` for one, else by the primary. A read on a standby that fails as a broken or
+/// refused connection, or is cancelled by a recovery conflict, takes the standby out of rotation and runs again on
+/// the primary, so a standby's fault never reaches a client.
+struct ReadRouting: Sendable {
+    /// The primary's pool and queries, or a standby's.
+    struct Target: Sendable {
+        let pool: PostgresPool
+        let queries: EmployeeQueries
+    }
+
+    let primary: Target
+    let standbys: StandbySet?
+    let standbyTargets: [Target]
+    let consistencyWait: Duration
+    let counters = ReadRoutingCounters()
+
+    /// Everything on the primary, as without standbys.
+    init(primary: Target) {
+        self.primary = primary
+        standbys = nil
+        standbyTargets = []
+        consistencyWait = .zero
+    }
+
+    init(primary: Target, standbys: StandbySet, consistencyWait: Duration) {
+        self.primary = primary
+        self.standbys = standbys
+        standbyTargets = standbys.pools.map { Target(pool: $0, queries: EmployeeQueries(pool: $0)) }
+        self.consistencyWait = consistencyWait
+    }
+
+    /// Runs `body` on the target this request's read belongs on.
+    func run<Value: Sendable>(_ request: HTTPRequest, _ body: @Sendable (Target) async throws -> Value) async throws -> Value {
+        guard let standbys else { return try await body(primary) }
+        let sent = request.headers[ConsistencyToken.header]
+        let token = sent.flatMap(ConsistencyToken.init(header:))
+        guard sent == nil || token != nil,
+            let index = await standbys.standby(
+                replayedAtLeast: token?.position, waitingAtMost: token == nil ? .zero : consistencyWait)
+        else {
+            counters.count(.primary)
+            return try await body(primary)
+        }
+        do {
+            let value = try await body(standbyTargets[index])
+            counters.count(.standby)
+            return value
+        } catch where Self.isStandbyFault(error) {
+            standbys.reportFailure(index)
+            counters.count(.fallback)
+            return try await body(primary)
+        }
+    }
+
+    /// Failures of the standby rather than of the read: it cannot be reached, is shutting down, or cancelled the
+    /// query because replay needed what it read (SQLSTATE 40001 on a standby).
+    /// How the service reaches a standby given by URL: as its own role, like the primary (`DatabaseRuntime`).
+    static func standbyConfiguration(url: String) throws -> PostgresConfiguration {
+        standbyConfiguration(try PostgresConfiguration(url: url))
+    }
+
+    static func standbyConfiguration(_ configuration: PostgresConfiguration) -> PostgresConfiguration {
+        var configuration = configuration
+        configuration.additionalParameters["options"] = "-c role=\(DatabaseRuntime.applicationRole)"
+        configuration.applicationName = configuration.applicationName ?? "employees-reads"
+        return configuration
+    }
+
+    static func isStandbyFault(_ error: any Error) -> Bool {
+        guard let error = error as? PostgresError else { return false }
+        if [.connectionFailed, .connectionLost, .serverUnavailable, .poolTimeout, .closed].contains(error.kind) { return true }
+        guard let code = error.code else { return false }
+        return ["08", "57"].contains(code.errorClass) || code == .serializationFailure
+    }
+}
