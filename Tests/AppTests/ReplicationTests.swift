@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Postgres
 import Security
 import TestSupport
@@ -204,5 +205,36 @@ final class ReplicationTests: XCTestCase {
         XCTAssertTrue(metrics.text.contains("employees_standby_state{standby=\"1\",state=\"in_rotation\"} 1"), metrics.text)
         XCTAssertTrue(metrics.text.contains("employees_standby_lag_seconds{standby=\"1\"}"))
         await topology.stop()
+    }
+
+    /// `serve --embedded-replicas 1`: a streaming standby of the embedded cluster, made by `pg_basebackup -R` over the
+    /// Unix socket, takes the reads; shutting down stops both clusters.
+    func testEmbeddedReplicasStartAStandbyThatTakesTheReads() async throws {
+        let dataDirectory = try TestCluster.makeTemporaryFolder()
+        chmod(dataDirectory, 0o755)
+        let service = try await EmployeeService.start(
+            ServiceConfiguration(dataDirectory: dataDirectory, databaseURL: nil, port: 0, embeddedReplicas: 1),
+            environment: Self.secret, log: { _ in })
+        let standby = EmbeddedPostgres(folder: dataDirectory + "/postgres-standby-1")
+        let inRotation = await eventually(timeout: .seconds(15)) {
+            service.context.reads.standbys?.statuses.first?.state == .inRotation
+        }
+        XCTAssertTrue(inRotation)
+        let client = HTTPTestClient(port: service.addresses[0].port)
+        var fields = ServiceHarness.defaultFields
+        fields.email = "embedded@example.com"
+        let outcome = try await service.context.commands.create(fields, passwordHash: nil, by: .system())
+        _ = try await service.context.commands.execute(.grantScope(Scope.adminRead.rawValue), on: outcome.empNo, by: .system())
+        let seen = await eventually { service.context.principals.snapshot(empNo: Int64(outcome.empNo.value))?.scopes == ScopeSet([.adminRead]) }
+        XCTAssertTrue(seen)
+        let token = try service.issuerService.issue(empNo: Int64(outcome.empNo.value), clientID: "tests", scopes: [.adminRead]).token
+        let served = await eventually {
+            _ = try? await client.json("GET", "/employees/\(outcome.empNo.value)", token: token)
+            return (service.context.reads.counters.snapshot[.standby] ?? 0) > 0
+        }
+        XCTAssertTrue(served, "a read ran on the embedded standby")
+        let pid = try XCTUnwrap(standby.postmasterProcessID)
+        await service.shutdown()
+        XCTAssertNil(standby.postmasterProcessID, "the standby was stopped with the service (pid \(pid))")
     }
 }
