@@ -1,25 +1,37 @@
-"""Schemathesis hooks for `api_schema_check.py`: keep generated *valid* requests within the rules the OpenAPI
-document states only in prose, because JSON Schema cannot state them. Nothing else is changed, and no finding is
-filtered: a request these hooks repair is still checked in full.
+"""Schemathesis hooks for `api_schema_check.py`: keep generated requests within the rules the OpenAPI document
+states only in prose (JSON Schema cannot state them), and undo two generator quirks. No finding is filtered: a
+request these hooks adjust is still checked in full. Every adjustment is idempotent, since a case may be sent again.
 
+- The account-changing operations (password, disable, enable, scope grant and revoke) act on the throw-away
+  employee `EMPLOYEES_THROWAWAY_EMP_NO` whenever the generated `emp_no` names an employee at all, so the run cannot
+  lock out the account whose token it uses; an invalid case naming an employee names a missing one instead.
 - A password must not be common, repetitive, sequential, or hold a name or the email's local part (a blocklist):
-  a schema-valid generated password is replaced with a fresh random one of the same documented kind.
-- The hire date must follow the birth date (the record's, when a PATCH changes one of the two): one field's schema
-  states the bounds that it can (see `OpenAPISchemas.DateBounds`); the pair is put in order here.
-- An Idempotency-Key names one request: a key reused for another request is refused (422) by design, so each
-  request gets its own valid key.
+  a password of valid length is replaced with one derived from the request, of the same documented kind.
+- The hire date must follow the birth date (the record's, when a PATCH changes one of the two): each field's schema
+  states the bounds it can (see `OpenAPISchemas.DateBounds`); valid dates are put in order here.
+- An Idempotency-Key names one request; one reused for another request is refused (422) by design, so each
+  distinct request gets its own key (derived from the request, so a resend is the same request).
+- Schemathesis takes `%XX` in a path parameter as already encoded; the search's `%` wildcards are literal, so they
+  are sent encoded (`%25`), which is what the document means.
+- A valid case whose If-Match breaks the documented pattern (the generator sends an empty one) is sent without it.
 """
 
 import datetime
-import itertools
-import secrets
+import hashlib
+import json
+import os
+import re
 
 import schemathesis
 
+ACCOUNT_OPERATIONS = {"changePassword", "disableEmployee", "enableEmployee", "revokeScope", "grantScopes"}
+LITERAL_PERCENT_PARAMETERS = ("last_name", "first_name")
 PASSWORD_FIELDS = ("password", "new_password")
 DATE_FIELDS = [("birth_date", "hire_date"), ("birthDate", "hireDate")]
 EARLIEST_BIRTH_DATE = "1900-01-01"
-_counter = itertools.count(1)
+MAXIMUM_EMPLOYEE_NUMBER = 2147483647
+IF_MATCH = re.compile(r'\A(\*|"[0-9]{1,18}")\Z')
+DERIVED_PASSWORD = re.compile(r"\Ast-[0-9a-f]{32}\Z")
 
 
 def _is_positive(case):
@@ -27,11 +39,22 @@ def _is_positive(case):
     return meta is not None and meta.generation.mode.is_positive
 
 
+def _names_an_employee(value):
+    text = str(value)
+    return not isinstance(value, bool) and text.isdigit() and 1 <= int(text) <= MAXIMUM_EMPLOYEE_NUMBER
+
+
+def _digest(*parts):
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
 def _is_iso_date(value):
+    if not isinstance(value, str) or len(value) != 10:
+        return False
     try:
         datetime.date.fromisoformat(value)
-        return isinstance(value, str) and len(value) == 10
-    except (TypeError, ValueError):
+        return True
+    except ValueError:
         return False
 
 
@@ -45,21 +68,38 @@ def _order_dates(body, birth, hire, partial):
     elif partial and _is_iso_date(hire_value) and birth_value is None:
         body[birth] = EARLIEST_BIRTH_DATE
     elif partial and _is_iso_date(birth_value) and hire_value is None:
-        day = datetime.date.fromisoformat(birth_value) + datetime.timedelta(days=1)
-        body[hire] = day.isoformat()
+        body[hire] = (datetime.date.fromisoformat(birth_value) + datetime.timedelta(days=1)).isoformat()
 
 
 @schemathesis.hook
 def before_call(context, case, kwargs):
-    headers = case.headers or {}
-    key = headers.get("Idempotency-Key")
-    if isinstance(key, str) and 1 <= len(key) <= 200 and all(33 <= ord(c) <= 126 for c in key):
-        headers["Idempotency-Key"] = "%s-%d" % (key, next(_counter))
-    if not _is_positive(case) or not isinstance(case.body, dict):
-        return
+    operation_id = case.operation.definition.raw.get("operationId")
+    parameters = case.path_parameters if case.path_parameters is not None else {}
+    if operation_id in ACCOUNT_OPERATIONS and _names_an_employee(parameters.get("emp_no")):
+        # An invalid case that would still reach an employee goes to one that does not exist instead.
+        target = os.environ["EMPLOYEES_THROWAWAY_EMP_NO"] if _is_positive(case) else str(MAXIMUM_EMPLOYEE_NUMBER)
+        parameters["emp_no"] = target if isinstance(parameters["emp_no"], str) else int(target)
+    for name in LITERAL_PERCENT_PARAMETERS:
+        value = parameters.get(name)
+        if isinstance(value, str) and "%25" not in value:
+            parameters[name] = value.replace("%", "%25")
+
     body = case.body
-    for field in PASSWORD_FIELDS:
-        if isinstance(body.get(field), str):
-            body[field] = "st-" + secrets.token_hex(16)
-    for birth, hire in DATE_FIELDS:
-        _order_dates(body, birth, hire, partial=case.method.upper() == "PATCH")
+    if isinstance(body, dict):
+        for field in PASSWORD_FIELDS:
+            value = body.get(field)
+            if isinstance(value, str) and 15 <= len(value) <= 256 and not DERIVED_PASSWORD.match(value):
+                body[field] = "st-" + _digest(case.method, case.path, field, value)[:32]
+        for birth, hire in DATE_FIELDS:
+            _order_dates(body, birth, hire, partial=case.method.upper() == "PATCH")
+
+    headers = case.headers
+    if headers is None:
+        return
+    if _is_positive(case) and "If-Match" in headers and not IF_MATCH.match(str(headers["If-Match"])):
+        del headers["If-Match"]
+    key = headers.get("Idempotency-Key")
+    if isinstance(key, str) and re.fullmatch(r"[!-~]{1,255}", key):
+        base = key.split("~")[0][:180]
+        request = _digest(case.method, case.formatted_path, body, {k: v for k, v in headers.items() if k != "Idempotency-Key"})
+        headers["Idempotency-Key"] = base + "~" + request[:32]

@@ -49,6 +49,26 @@ enum OpenAPISchemas {
         ]
     }
 
+    /// A form's fields: the named ones, and any others (ignored), each given once as one string. No name or value
+    /// may hold a NUL (`URLEncodedForm` refuses the whole form).
+    static func form(_ properties: [String: JSON], required: [String]) -> JSON {
+        [
+            "type": "object", "properties": .object(properties.mapValues(withoutNUL)),
+            "required": .array(required.map(JSON.string)), "additionalProperties": formText,
+            "propertyNames": ["pattern": noNUL],
+        ]
+    }
+
+    static let noNUL: JSON = #"^[^\u0000]*$"#
+    static let formText: JSON = ["type": "string", "pattern": noNUL]
+
+    /// `schema` for a form field: a plain string gets the NUL-free pattern unless it has its own pattern or values.
+    static func withoutNUL(_ schema: JSON) -> JSON {
+        guard var members = schema.objectMembers, members["pattern"] == nil, members["enum"] == nil else { return schema }
+        members["pattern"] = noNUL
+        return .object(members)
+    }
+
     static func text(maximumLength: Int64? = nil, format: String? = nil, description: String? = nil) -> JSON {
         var schema: [String: JSON] = ["type": "string"]
         if let maximumLength { schema["maxLength"] = .integer(maximumLength) }
@@ -151,7 +171,7 @@ enum OpenAPISchemas {
             "PATCH /employees/{emp_no}": Operation(
                 parameters: [
                     header(
-                        "If-Match", ["type": "string", "pattern": #"^(\*|"[0-9]{1,18}")$"#],
+                        "If-Match", ["type": "string", "minLength": 1, "pattern": #"^(\*|"[0-9]{1,18}")$"#],
                         "The ETag read before (`\"3\"`), or `*`; the change is refused (412) if the record moved on")
                 ],
                 requestBody: jsonBody(employeePatch(dates)),
@@ -188,9 +208,7 @@ enum OpenAPISchemas {
                 responses: tokenErrors.merging(["200": json("Tokens issued", ref("TokenResponse"))]) { first, _ in first }),
             "POST /auth/revoke": Operation(
                 requestBody: formBody(
-                    object(
-                        ["token": ["type": "string", "minLength": 1], "token_type_hint": text()], required: ["token"],
-                        additionalProperties: true)),
+                    form(["token": ["type": "string", "minLength": 1], "token_type_hint": text()], required: ["token"])),
                 responses: tokenErrors.merging([
                     "200": ["description": "Revoked, or not a token of this service (RFC 7009 §2.2): the body is empty"]
                 ]) { first, _ in first }),
@@ -421,28 +439,26 @@ enum OpenAPISchemas {
 
     /// The original's create form: no `empNo` (or a blank one), every field, email and password included.
     static func compatCreateForm(_ dates: DateBounds) -> JSON {
-        object(
+        form(
             [
                 "empNo": ["type": "string", "pattern": "^ *$"],
                 "firstName": name(maximumLength: FirstName.maximumLength),
                 "lastName": name(maximumLength: LastName.maximumLength), "birthDate": dates.birthDate, "gender": gender,
                 "hireDate": dates.hireDate, "email": email, "password": password,
             ],
-            required: ["firstName", "lastName", "birthDate", "gender", "hireDate", "email", "password"],
-            additionalProperties: true)
+            required: ["firstName", "lastName", "birthDate", "gender", "hireDate", "email", "password"])
     }
 
     /// The original's update form: `empNo` and every personal field; email and password are ignored.
     static func compatUpdateForm(_ dates: DateBounds) -> JSON {
-        object(
+        form(
             [
                 "empNo": ["type": "string", "pattern": "^ *0*[1-9][0-9]{0,8} *$", "description": "The employee number (1 to 2147483647)"],
                 "firstName": name(maximumLength: FirstName.maximumLength),
                 "lastName": name(maximumLength: LastName.maximumLength), "birthDate": dates.birthDate, "gender": gender,
                 "hireDate": dates.hireDate,
             ],
-            required: ["empNo", "firstName", "lastName", "birthDate", "gender", "hireDate"],
-            additionalProperties: true)
+            required: ["empNo", "firstName", "lastName", "birthDate", "gender", "hireDate"])
     }
 
     static func components(today: CalendarDate) -> [String: JSON] {
@@ -529,7 +545,7 @@ enum OpenAPISchemas {
             ],
             required: ["database", "projections_caught_up"]),
         "JWKS": object(["keys": ["type": "array", "items": ["type": "object"]]], required: ["keys"]),
-        "TokenRequest": object(
+        "TokenRequest": form(
             [
                 "grant_type": [
                     "type": "string", "enum": ["password", "refresh_token"], "description": "Absent: password (the original's clients)",
@@ -543,7 +559,7 @@ enum OpenAPISchemas {
                 ],
                 "client_id": ["type": "string", "pattern": "^[A-Za-z0-9._:-]{1,64}$"],
             ],
-            required: [], additionalProperties: true),
+            required: []),
         "TokenResponse": object(
             [
                 "access_token": text(), "token_type": ["type": "string", "enum": ["Bearer", "bearer"]],
