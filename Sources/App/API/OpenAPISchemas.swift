@@ -324,24 +324,25 @@ enum OpenAPISchemas {
     // MARK: Field rules
 
     /// Characters no name may hold: C0 and C1 controls, DEL, the line and paragraph separators, and the
-    /// bidirectional embedding, override and isolate controls.
-    static let forbiddenInNames = #"\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069"#
+    /// bidirectional controls (Unicode Bidi_Control).
+    static let forbiddenInNames = #"\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069"#
     /// Unicode White_Space: trimmed from both ends before the checks.
     static let whiteSpace = #"\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"#
-    /// Characters that show nothing: a name must hold at least one character that is none of these.
-    static let invisible = #"\u00AD\u200B-\u200F\u2060-\u2064\uFEFF"#
+    /// Some of the characters that show by themselves (letters, digits, punctuation, symbols of common scripts); a
+    /// name needs at least one visible character, and JSON Schema patterns have no Unicode categories to say so.
+    static let visible = #"!-~\u00A1-\u00AC\u00AE-\u024F\u0391-\u03C9\u0400-\u0481\u4E00-\u9FFF"#
 
-    /// A name of 1 to `maximumLength` characters once white space is trimmed, without forbidden characters, that
-    /// begins (after the white space) with a visible character. Exact but for names that begin with an invisible
-    /// character, which the API accepts and this pattern does not describe.
+    /// A name of 1 to `maximumLength` characters once white space is trimmed, without forbidden characters, whose
+    /// first character (after the white space) is visible. The API also accepts names whose first visible character
+    /// comes later or belongs to another script; the pattern describes a subset so that everything it allows is
+    /// accepted.
     static func name(maximumLength: Int) -> JSON {
         let allowed = "[^\(forbiddenInNames)]"
         let inner = "[^\(forbiddenInNames)\(whiteSpace)]"
-        let visible = "[^\(forbiddenInNames)\(whiteSpace)\(invisible)]"
-        let pattern = "^[\(whiteSpace)]*\(visible)(?:\(allowed){0,\(maximumLength - 2)}\(inner))?[\(whiteSpace)]*$"
+        let pattern = "^[\(whiteSpace)]*[\(visible)](?:\(allowed){0,\(maximumLength - 2)}\(inner))?[\(whiteSpace)]*$"
         return [
             "type": "string", "pattern": .string(pattern),
-            "description": .string("1 to \(maximumLength) characters after trimming white space; at least one visible"),
+            "description": .string("1 to \(maximumLength) characters after trimming white space (NFC); at least one visible"),
         ]
     }
 
