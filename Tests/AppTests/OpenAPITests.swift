@@ -149,8 +149,12 @@ final class OpenAPITests: XCTestCase {
         XCTAssertEqual(password["maxLength"] as? Int, 256)
         let search = try XCTUnwrap(operations["GET /emp/search/{last_name}/{first_name}"]?["parameters"] as? [[String: Any]])
         let pattern = try XCTUnwrap((search.first?["schema"] as? [String: Any])?["pattern"] as? String)
-        XCTAssertNotNil("ab%".range(of: pattern, options: .regularExpression))
-        XCTAssertNil("abc".range(of: pattern, options: .regularExpression))
+        for accepted in ["ab%", "%nas%", "%An", "%", "%A%", "a%b%c", "%4", "%AG"] {
+            XCTAssertNotNil(accepted.range(of: pattern, options: .regularExpression), accepted)
+        }
+        for refused in ["abc", "%41", "%%4f", "a%b/c", "x%A%ff"] {
+            XCTAssertNil(refused.range(of: pattern, options: .regularExpression), refused)
+        }
         let patch = try XCTUnwrap(operations["PATCH /employees/{emp_no}"]?["parameters"] as? [[String: Any]])
         let ifMatch = try XCTUnwrap(patch.first { $0["name"] as? String == "If-Match" }?["schema"] as? [String: Any])
         let etag = try XCTUnwrap(ifMatch["pattern"] as? String)

@@ -32,7 +32,7 @@ final class SchemathesisTests: XCTestCase {
                 python, [Self.script],
                 environment: [
                     "EMPLOYEES_BASE_URL": "http://127.0.0.1:\(harness.client.port)", "EMPLOYEES_ADMIN_TOKEN": token,
-                    "EMPLOYEES_THROWAWAY_EMP_NO": String(throwaway),
+                    "EMPLOYEES_THROWAWAY_EMP_NO": String(throwaway), "EMPLOYEES_CALLER_EMP_NO": String(admin),
                 ])
             print(output)  // the Schemathesis summary, for the CI log
             XCTAssertFalse(output.contains("SCHEMATHESIS MISSING"), "Schemathesis is not installed: run `bash .ci/setup`")

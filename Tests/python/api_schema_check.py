@@ -4,6 +4,7 @@ Run by `SchemathesisTests` (Tests/AppTests) against a live `ServiceHarness` serv
   EMPLOYEES_BASE_URL        http://127.0.0.1:<port>
   EMPLOYEES_ADMIN_TOKEN     an access token holding `super:*`
   EMPLOYEES_THROWAWAY_EMP_NO  an employee the run may disable, re-password and strip of scopes
+  EMPLOYEES_CALLER_EMP_NO     the employee whose token the run uses (its account commands go to the throw-away one)
   SCHEMATHESIS_MAX_EXAMPLES optional, test cases per operation and phase (default 12)
 
 1. Every operation whose `security` is not empty answers 401 to a request without credentials and to one with

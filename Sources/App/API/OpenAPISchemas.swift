@@ -299,8 +299,20 @@ enum OpenAPISchemas {
         "scope": ["type": "string", "enum": .array(Scope.allCases.map { .string($0.rawValue) })],
     ]
 
-    /// A LIKE pattern with at least one `%`, in one path segment (no `/`, no NUL).
-    static let searchPattern: JSON = #"^[^/\u0000]*%[^/\u0000]*$"#
+    /// A LIKE pattern with at least one `%`, in one path segment (no `/`, no NUL), and no `%` followed by two hex
+    /// digits: the value is the decoded segment, so a literal `%41` is sent as `%2541`, and generators that take
+    /// `%41` in a value as already encoded would disagree with the server about its length. A subset of what the
+    /// API accepts, written without lookahead so that any JSON Schema tool can generate from it:
+    /// ordinary characters, or a run of `%` (hex digits between single `%`s) ended by a character that is not a
+    /// hex digit, or by one hex digit and such a character; then the last such run, optionally with one hex digit.
+    static let searchPattern: JSON = {
+        let other = #"[^/%\u0000]"#
+        let notHex = #"[^/%\u00000-9A-Fa-f]"#
+        let hex = "[0-9A-Fa-f]"
+        let percents = "%+(?:\(hex)%+)*"
+        let chunk = "(?:\(other)|\(percents)(?:\(notHex)|\(hex)\(notHex)))*"
+        return .string("^\(chunk)\(percents)(?:\(hex)?|(?:\(notHex)|\(hex)\(notHex))\(chunk)(?:\(percents)\(hex)?)?)$")
+    }()
 
     /// The original system's routes answer their own errors in the envelope, but a request the HTTP layer refuses
     /// before routing (a path that is not percent-encoded UTF-8) gets the problem every other route gets.
