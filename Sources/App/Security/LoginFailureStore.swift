@@ -30,8 +30,13 @@ struct LoginFailureStore: Sendable {
 
     /// Counts one more failure on each key (starting again from one after `forgetAfter` quiet seconds) and prunes
     /// counters nobody has failed on for that long, in one statement.
+    ///
+    /// Committed without waiting for the WAL flush (`synchronous_commit = off` for this transaction only): a crash
+    /// may forget the last few failures, at most `wal_writer_delay` of them, which a throttle can afford, and an
+    /// attempt does not wait for a disk flush (about 2 ms on this machine's disk; see docs/SCALING.md).
     func recordFailure(_ keys: [String], forgetAfter: Double) async throws {
-        try await pool.withConnection { connection in
+        try await pool.withTransaction { connection in
+            try connection.execute("SET LOCAL synchronous_commit = off")
             try connection.execute(
                 """
                 WITH pruned AS (
