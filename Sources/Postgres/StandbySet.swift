@@ -9,9 +9,9 @@ import Synchronization
 /// has replayed the latest sample), accurate to one probe interval.
 ///
 /// Each standby is probed every `probeInterval` on a connection of its own. A standby is out of rotation when its last
-/// answer is older than `unresponsiveAfter`, when a read on it failed since its last answer (`reportFailure`), when it
-/// is not in recovery (it is a primary now), or when it lags more than `maximumLag`; it is back as soon as a probe
-/// finds it well again. A read that needs a position (read-your-writes) waits for a standby in rotation to replay it,
+/// probe failed, when its last answer is older than `unresponsiveAfter` (a probe that hangs), when a read on it failed
+/// since its last answer (`reportFailure`), when it is not in recovery (it is a primary now), or when it lags more
+/// than `maximumLag`; it is back as soon as a probe finds it well again. A read that needs a position (read-your-writes) waits for a standby in rotation to replay it,
 /// at most the given bound; meanwhile each standby's replay position is polled every `replayPollInterval`.
 public final class StandbySet: Sendable {
     public struct Options: Sendable {
@@ -257,7 +257,7 @@ public final class StandbySet: Sendable {
     private func health(of member: Member, in shared: Shared, at now: ContinuousClock.Instant) -> (state: State, lag: Duration?) {
         guard let lastAnswer = member.lastAnswer else { return (member.lastProbeFailed ? .unreachable : .starting, nil) }
         let lag = self.lag(of: member, samples: shared.samples, at: now)
-        if now - lastAnswer > options.unresponsiveAfter { return (.unreachable, lag) }
+        if member.lastProbeFailed || now - lastAnswer > options.unresponsiveAfter { return (.unreachable, lag) }
         if let failedAt = member.failedAt, failedAt > lastAnswer { return (.unreachable, lag) }
         if !member.inRecovery { return (.notInRecovery, nil) }
         if let lag, lag > options.maximumLag { return (.lagging, lag) }
