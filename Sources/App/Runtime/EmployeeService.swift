@@ -48,6 +48,7 @@ public final class EmployeeService: Sendable {
         log: @escaping @Sendable (String) -> Void = StandardError.write
     ) async throws -> EmployeeService {
         let keys = try loadKeys(configuration, environment: environment)
+        let readURLs = try configuration.readDatabaseURLs.map(ReadRouting.standbyConfiguration(url:))
         let database = try DatabaseRuntime.open(configuration, log: log)
         let poolSize = environment["EMPLOYEES_POOL_SIZE"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 16
         let pool = PostgresPool(configuration: database.application, maximumConnections: poolSize, acquireTimeout: .seconds(5))
@@ -63,8 +64,8 @@ public final class EmployeeService: Sendable {
             count: configuration.embeddedReplicas, of: database, dataDirectory: configuration.dataDirectory, log: log)
         let queries = EmployeeQueries(pool: pool)
         let positions = WALInsertPosition(pool: pool)
-        let reads = try readRouting(
-            configuration, replicas: replicas, primary: ReadRouting.Target(pool: pool, queries: queries), positions: positions,
+        let reads = readRouting(
+            readURLs + replicas.configurations, primary: ReadRouting.Target(pool: pool, queries: queries), positions: positions,
             environment: environment, log: log)
         let context = APIContext(
             pool: pool, appender: appender, commands: EmployeeCommandService(pool: pool, appender: appender, today: today),
@@ -99,10 +100,9 @@ public final class EmployeeService: Sendable {
     /// `EMPLOYEES_STANDBY_MAX_LAG_MS` (default 5000) takes a standby further behind out of rotation;
     /// `EMPLOYEES_CONSISTENCY_WAIT_MS` (default 200) bounds how long a read with a token waits for a standby.
     private static func readRouting(
-        _ configuration: ServiceConfiguration, replicas: EmbeddedReplicas, primary: ReadRouting.Target,
-        positions: WALInsertPosition, environment: [String: String], log: (String) -> Void
-    ) throws -> ReadRouting {
-        let standbys = try configuration.readDatabaseURLs.map(ReadRouting.standbyConfiguration(url:)) + replicas.configurations
+        _ standbys: [PostgresConfiguration], primary: ReadRouting.Target, positions: WALInsertPosition,
+        environment: [String: String], log: (String) -> Void
+    ) -> ReadRouting {
         guard !standbys.isEmpty else { return ReadRouting(primary: primary) }
         func milliseconds(_ name: String, default value: Int) -> Duration {
             .milliseconds(environment[name].flatMap(Int.init).flatMap { $0 >= 0 ? $0 : nil } ?? value)
