@@ -33,7 +33,7 @@ public enum Subcommands {
         SubcommandSpec(
             name: "seed-demo", summary: "import the sample employees (once) and ensure the original system's demo users",
             options: database + [sample]),
-    ] + DataSubcommands.specs
+    ] + DataSubcommands.specs + EvidenceSubcommands.specs
 
     public static let parser = CommandLineParser(subcommands: all)
 }
