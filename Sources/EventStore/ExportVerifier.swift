@@ -102,7 +102,7 @@ public struct ExportVerifier: Sendable {
                 }
                 anchors[checkpoint.position] = anchor
             }
-            try verifyChain(path: path, anchors: anchors, report: &report)
+            try verifyChain(path: path, anchors: anchors, extraAnchors: extraAnchors, report: &report)
         } catch let stop as Stop {
             report.failure = stop.failure
         } catch let error as EvidenceFileError {
@@ -146,7 +146,9 @@ public struct ExportVerifier: Sendable {
     }
 
     /// Pass 2: the events in order, each hash recomputed, compared with every anchor on the way.
-    private func verifyChain(path: String, anchors: [Int64: Anchor], report: inout ExportReport) throws {
+    private func verifyChain(
+        path: String, anchors: [Int64: Anchor], extraAnchors: [Int64: Anchor], report: inout ExportReport
+    ) throws {
         var previous: ChainHead?
         var checkpointLines = 0
         try EvidenceFileReader.forEachLine(path: path) { buffer, range, number in
@@ -206,8 +208,11 @@ public struct ExportVerifier: Sendable {
                 file: path, line: nil, position: nil, reason: "a checkpoint line does not start with {\"record\":\"checkpoint\""))
         }
         report.head = previous
+        // A file of checkpoints only (a saved `GET /events/checkpoints`) vouches for positions it does not contain;
+        // anything else must contain every position its evidence vouches for.
         let last = previous?.position ?? 0
-        if let beyond = anchors.keys.filter({ $0 > last }).min(), let anchor = anchors[beyond] {
+        let binding = report.events > 0 ? anchors : extraAnchors
+        if let beyond = binding.keys.filter({ $0 > last }).min(), let anchor = anchors[beyond] {
             throw Stop(failure: .init(
                 file: path, line: nil, position: beyond,
                 reason: "\(anchor.source) vouches for position \(beyond), but the log here ends at \(last): truncated"))

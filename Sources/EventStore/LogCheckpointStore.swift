@@ -18,6 +18,8 @@ public enum LogSigningKeyError: Error, Sendable, Equatable, CustomStringConverti
 /// here in Swift; the database only ever receives public keys and signatures.
 public struct LogCheckpointStore: Sendable {
     private let pool: PostgresPool
+    /// The advisory lock key that serializes key registrations ("LOGK" in ASCII).
+    static let registrationLock: Int64 = 0x4C4F_474B
 
     public init(pool: PostgresPool) {
         self.pool = pool
@@ -28,7 +30,8 @@ public struct LogCheckpointStore: Sendable {
         let keyID = signer.keyID
         let publicKey = signer.key.publicKey.rawRepresentation
         try await pool.withTransaction { connection in
-            try connection.execute("LOCK TABLE log_signing_keys IN SHARE ROW EXCLUSIVE MODE")
+            // One registration at a time (instances starting together), without a table lock the role may not take.
+            _ = try connection.query("SELECT pg_advisory_xact_lock(\(Self.registrationLock))")
             try connection.execute(
                 """
                 INSERT INTO log_signing_keys (key_id, public_key, valid_from_us) VALUES (\(keyID), \(publicKey), \(now))

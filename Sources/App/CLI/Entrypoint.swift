@@ -56,7 +56,8 @@ public enum Entrypoint {
             return try await withServices(configuration) { services in
                 let report = try await ChainVerifier(pool: services.pool).verify()
                 print(ChainReportText.render(report))
-                let checkpoints = try await CheckpointAudit(pool: services.pool).run()
+                let keys = try invocation.value("keys").map(EvidenceSubcommands.loadKeys)
+                let checkpoints = try await CheckpointAudit(pool: services.pool).run(trustedKeys: keys)
                 print(CheckpointReportText.render(checkpoints))
                 let intact = report.isIntact && checkpoints.isConsistent
                 guard invocation.flag("authority") else { return intact ? 0 : 1 }

@@ -6,6 +6,11 @@ import Glibc
 /// The subcommands of the log's evidence (docs/LOG-EVIDENCE.md): `checkpoint` signs the head now, `export-log`
 /// writes the log and its checkpoints to a file, `verify-export` checks such a file with no database at all.
 enum EvidenceSubcommands {
+    /// `verify-log --keys`: check the stored checkpoints against the auditor's copy of the keys, not the database's.
+    static let trustedKeys = OptionSpec(
+        "keys", kind: .value(placeholder: "FILE"),
+        help: "verify the stored checkpoints with these log keys (log-keys.json) instead of those in the database")
+
     static let specs: [SubcommandSpec] = [
         SubcommandSpec(
             name: "checkpoint",
@@ -75,16 +80,20 @@ enum EvidenceSubcommands {
 
     private static func verifyExport(_ invocation: ParsedInvocation) throws -> Int32 {
         guard let keysPath = invocation.value("keys") else { throw UsageError("'verify-export' needs --keys log-keys.json") }
-        guard let keysData = FileManager.default.contents(atPath: keysPath) else { throw UsageError("cannot read '\(keysPath)'") }
-        let keys: LogKeySet
-        do {
-            keys = try LogKeySet(jwksJSON: Array(keysData))
-        } catch {
-            throw UsageError("\(keysPath): \(error.description)")
-        }
+        let keys = try loadKeys(keysPath)
         let report = try ExportVerifier(keys: keys).verify(path: invocation.positionals[0], against: invocation.value("against"))
         print(ExportReportText.render(report, against: invocation.value("against")))
         return report.isValid ? 0 : 1
+    }
+
+    /// The log keys of a `log-keys.json` file.
+    static func loadKeys(_ path: String) throws(UsageError) -> LogKeySet {
+        guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("cannot read '\(path)'") }
+        do {
+            return try LogKeySet(jwksJSON: Array(data))
+        } catch {
+            throw UsageError("\(path): \(error.description)")
+        }
     }
 
     private static func position(_ text: String, option: String, minimum: Int64) throws(UsageError) -> Int64 {
