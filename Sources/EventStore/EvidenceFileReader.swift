@@ -9,9 +9,9 @@ public struct EvidenceFileError: Error, Sendable, CustomStringConvertible {
 struct EvidenceFileReader {
     static let chunkSize = 1 << 20
 
-    /// Calls `body` with the chunk buffer and the range of each line (without its newline) and the line's number.
+    /// Calls `body` with each line (without its newline, valid only during the call) and the line's number.
     static func forEachLine(
-        path: String, _ body: (_ buffer: [UInt8], _ line: Range<Int>, _ number: Int) throws -> Void
+        path: String, _ body: (_ line: UnsafeBufferPointer<UInt8>, _ number: Int) throws -> Void
     ) throws {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
@@ -31,18 +31,21 @@ struct EvidenceFileReader {
             let endOfFile = count == 0
             filled += count
             var start = 0
-            while let newline = buffer[start..<filled].firstIndex(of: 0x0A) {
-                number += 1
-                try body(buffer, start..<newline, number)
-                start = newline + 1
-            }
-            if endOfFile {
-                if start < filled {
+            try buffer.withUnsafeBufferPointer { whole in
+                let base = whole.baseAddress!
+                while start < filled, let found = memchr(base + start, 0x0A, filled - start) {
+                    let newline = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
                     number += 1
-                    try body(buffer, start..<filled, number)
+                    try body(UnsafeBufferPointer(rebasing: whole[start..<newline]), number)
+                    start = newline + 1
                 }
-                return
+                if endOfFile, start < filled {
+                    number += 1
+                    try body(UnsafeBufferPointer(rebasing: whole[start..<filled]), number)
+                    start = filled
+                }
             }
+            if endOfFile { return }
             if start > 0 {
                 buffer.withUnsafeMutableBytes { raw in
                     _ = memmove(raw.baseAddress!, raw.baseAddress! + start, filled - start)

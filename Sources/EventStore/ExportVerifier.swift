@@ -117,11 +117,13 @@ public struct ExportVerifier: Sendable {
     private func verifiedCheckpoints(path: String) throws -> [LogCheckpoint] {
         var checkpoints: [LogCheckpoint] = []
         let prefix = Array(#"{"record":"checkpoint""#.utf8)
-        try EvidenceFileReader.forEachLine(path: path) { buffer, range, number in
-            guard buffer[range].starts(with: prefix) else { return }
+        var parser = EvidenceLineParser()
+        try EvidenceFileReader.forEachLine(path: path) { line, number in
+            guard line.starts(with: prefix) else { return }
             let checkpoint: LogCheckpoint
             do {
-                checkpoint = try Self.checkpoint(EvidenceLineParser.parse(buffer, range))
+                try parser.parse(line)
+                checkpoint = try Self.checkpoint(parser)
             } catch {
                 throw Stop(failure: .init(file: path, line: number, position: nil, reason: "malformed checkpoint: \(error)"))
             }
@@ -151,57 +153,58 @@ public struct ExportVerifier: Sendable {
     ) throws {
         var previous: ChainHead?
         var checkpointLines = 0
-        try EvidenceFileReader.forEachLine(path: path) { buffer, range, number in
+        var parser = EvidenceLineParser()
+        var content: [UInt8] = []
+        content.reserveCapacity(4096)
+        try EvidenceFileReader.forEachLine(path: path) { line, number in
             func stop(_ position: Int64?, _ reason: String) -> Stop {
                 Stop(failure: .init(file: path, line: number, position: position, reason: reason))
             }
-            let line: EvidenceLine
             do {
-                line = try EvidenceLineParser.parse(buffer, range)
+                try parser.parse(line)
             } catch {
                 throw stop(nil, "malformed line: \(error)")
             }
-            switch line.value("record") {
-            case .string(let kind) where kind.elementsEqual("checkpoint".utf8):
+            let kind = (try? parser.bytes("record")) ?? []
+            if kind.elementsEqual("checkpoint".utf8) {
                 checkpointLines += 1
-            case .string(let kind) where kind.elementsEqual("event".utf8):
-                guard checkpointLines == 0 else { throw stop(nil, "an event after the checkpoints") }
-                let event: (position: Int64, recordedAt: Int64, previousHash: [UInt8], hash: [UInt8], recomputed: [UInt8])
-                do {
-                    event = try Self.recompute(line)
-                } catch {
-                    throw stop(nil, "malformed event: \(error)")
-                }
-                if let previous {
-                    guard event.position == previous.position + 1 else {
-                        throw stop(event.position, "position \(previous.position + 1) is missing")
-                    }
-                    guard event.previousHash == previous.hash else {
-                        throw stop(event.position, "previous_hash is not the hash of the event before it")
-                    }
-                } else {
-                    guard event.position > 0 else { throw stop(event.position, "positions start at 1") }
-                    if event.position == 1, event.previousHash != ChainHead.genesis.hash {
-                        throw stop(1, "the first event's previous_hash must be 32 zero bytes")
-                    }
-                    report.firstPosition = event.position
-                }
-                guard event.recomputed == event.hash else {
-                    throw stop(event.position, "the event's content does not match its hash (altered)")
-                }
-                if let anchor = anchors[event.position] {
-                    guard anchor.hash == event.hash else {
-                        throw stop(event.position, "the recomputed hash disagrees with \(anchor.source): history was rewritten")
-                    }
-                    if let recordedAt = anchor.recordedAtMicroseconds, recordedAt != event.recordedAt {
-                        throw stop(event.position, "recorded_at_us disagrees with \(anchor.source)")
-                    }
-                }
-                previous = ChainHead(position: event.position, hash: event.hash)
-                report.events += 1
-            default:
-                throw stop(nil, "\"record\" must be \"event\" or \"checkpoint\"")
+                return
             }
+            guard kind.elementsEqual("event".utf8) else { throw stop(nil, "\"record\" must be \"event\" or \"checkpoint\"") }
+            guard checkpointLines == 0 else { throw stop(nil, "an event after the checkpoints") }
+            let event: (position: Int64, recordedAt: Int64, previousHash: [UInt8], hash: [UInt8], recomputed: [UInt8])
+            do {
+                event = try Self.recompute(parser, content: &content)
+            } catch {
+                throw stop(nil, "malformed event: \(error)")
+            }
+            if let previous {
+                guard event.position == previous.position + 1 else {
+                    throw stop(event.position, "position \(previous.position + 1) is missing")
+                }
+                guard event.previousHash == previous.hash else {
+                    throw stop(event.position, "previous_hash is not the hash of the event before it")
+                }
+            } else {
+                guard event.position > 0 else { throw stop(event.position, "positions start at 1") }
+                if event.position == 1, event.previousHash != ChainHead.genesis.hash {
+                    throw stop(1, "the first event's previous_hash must be 32 zero bytes")
+                }
+                report.firstPosition = event.position
+            }
+            guard event.recomputed == event.hash else {
+                throw stop(event.position, "the event's content does not match its hash (altered)")
+            }
+            if let anchor = anchors[event.position] {
+                guard anchor.hash == event.hash else {
+                    throw stop(event.position, "the recomputed hash disagrees with \(anchor.source): history was rewritten")
+                }
+                if let recordedAt = anchor.recordedAtMicroseconds, recordedAt != event.recordedAt {
+                    throw stop(event.position, "recorded_at_us disagrees with \(anchor.source)")
+                }
+            }
+            previous = ChainHead(position: event.position, hash: event.hash)
+            report.events += 1
         }
         guard checkpointLines == report.checkpoints.count else {
             throw Stop(failure: .init(
@@ -219,30 +222,52 @@ public struct ExportVerifier: Sendable {
         }
     }
 
-    /// The event's fields and its hash recomputed from them (docs/LOG-EVIDENCE.md, "Recomputing a hash").
-    static func recompute(_ line: EvidenceLine) throws(EvidenceLineError) -> (
+    /// The event's fields and its hash recomputed from them (docs/LOG-EVIDENCE.md, "Recomputing an event's hash").
+    /// `content` is a buffer reused from event to event.
+    static func recompute(_ line: EvidenceLineParser, content: inout [UInt8]) throws(EvidenceLineError) -> (
         position: Int64, recordedAt: Int64, previousHash: [UInt8], hash: [UInt8], recomputed: [UInt8]
     ) {
         let position = try line.integer("position")
         let recordedAt = try line.integer("recorded_at_us")
         let previousHash = try line.hash("previous_hash")
         let hash = try line.hash("hash")
-        var content = previousHash
-        content.reserveCapacity(1024)
-        HashChain.appendLengthPrefixed(String(position).utf8, to: &content)
-        HashChain.appendLengthPrefixed(try line.string("stream_id"), to: &content)
-        HashChain.appendLengthPrefixed(String(try line.integer("stream_version")).utf8, to: &content)
-        HashChain.appendLengthPrefixed(try line.string("event_id"), to: &content)
-        HashChain.appendLengthPrefixed(try line.string("event_type"), to: &content)
-        HashChain.appendLengthPrefixed(String(try line.integer("schema_version")).utf8, to: &content)
-        HashChain.appendLengthPrefixed(try line.string("data_text"), to: &content)
-        HashChain.appendLengthPrefixed(try line.string("metadata_text"), to: &content)
-        HashChain.appendLengthPrefixed(String(recordedAt).utf8, to: &content)
+        content.removeAll(keepingCapacity: true)
+        content.append(contentsOf: previousHash)
+        appendDecimal(position, to: &content)
+        HashChain.appendLengthPrefixed(try line.bytes("stream_id"), to: &content)
+        appendDecimal(try line.integer("stream_version"), to: &content)
+        HashChain.appendLengthPrefixed(try line.bytes("event_id"), to: &content)
+        HashChain.appendLengthPrefixed(try line.bytes("event_type"), to: &content)
+        appendDecimal(try line.integer("schema_version"), to: &content)
+        HashChain.appendLengthPrefixed(try line.bytes("data_text"), to: &content)
+        HashChain.appendLengthPrefixed(try line.bytes("metadata_text"), to: &content)
+        appendDecimal(recordedAt, to: &content)
         return (position, recordedAt, previousHash, hash, SHA256.hash(content))
     }
 
-    static func checkpoint(_ line: EvidenceLine) throws(EvidenceLineError) -> LogCheckpoint {
-        let signatureText = try line.string("signature")
+    /// `number` as length-prefixed shortest decimal text, without making a String.
+    static func appendDecimal(_ number: Int64, to content: inout [UInt8]) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var magnitude = number.magnitude
+            var start = buffer.count
+            repeat {
+                start -= 1
+                buffer[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if number < 0 {
+                start -= 1
+                buffer[start] = UInt8(ascii: "-")
+            }
+            HashChain.appendLengthPrefixed(UnsafeRawBufferPointer(rebasing: buffer[start...]), to: &content)
+        }
+    }
+
+    static func checkpoint(_ line: EvidenceLineParser) throws(EvidenceLineError) -> LogCheckpoint {
+        let signatureText = try line.bytes("signature")
         guard let signature = Base64URL.decode(utf8: signatureText), signature.count == Ed25519PublicKey.signatureCount else {
             throw EvidenceLineError("\"signature\" must be 64 bytes in base64url")
         }
@@ -251,6 +276,6 @@ public struct ExportVerifier: Sendable {
         return LogCheckpoint(
             position: position, hash: try line.hash("hash"), recordedAtMicroseconds: try line.integer("recorded_at_us"),
             signedAtMicroseconds: try line.integer("signed_at_us"),
-            keyID: String(decoding: try line.string("key_id"), as: UTF8.self), signature: signature)
+            keyID: String(decoding: try line.bytes("key_id"), as: UTF8.self), signature: signature)
     }
 }

@@ -1,3 +1,4 @@
+import JSONText
 import Postgres
 
 /// Writes the log as evidence an auditor can take away: every event exactly as stored (the fields its hash covers,
@@ -33,22 +34,28 @@ public struct LogExporter: Sendable {
             through = try await EventReader(pool: pool).head().position
         }
         var summary = Summary()
-        var position = max(first - 1, after ?? 0)
         let limit = Int64(pageSize)
-        while position < through {
-            let page = try await pool.withConnection { [position] connection in
-                try connection.query("\(unsafeSQL: Self.eventLines) WHERE position > \(position) AND position <= \(through) ORDER BY position LIMIT \(limit)")
+        let pool = pool
+        @Sendable func fetch(after position: Int64) async throws -> PostgresRows {
+            try await pool.withConnection { connection in
+                try connection.query(
+                    "\(unsafeSQL: Self.eventColumns) WHERE position > \(position) AND position <= \(through) ORDER BY position LIMIT \(limit)")
             }
-            guard !page.isEmpty else { break }
+        }
+        // The next page is fetched (on its connection's thread) while this one is formatted and written.
+        let start = max(first - 1, after ?? 0)
+        var next: Task<PostgresRows, any Error>? = start < through ? Task { try await fetch(after: start) } : nil
+        defer { next?.cancel() }
+        while let pending = next {
+            let page = try await pending.value
+            guard let lastRow = page.last else { break }
+            let last = try lastRow.decode(Int64.self, column: 0)
+            next = last < through ? Task { try await fetch(after: last) } : nil
             var chunk: [UInt8] = []
-            chunk.reserveCapacity(page.count * 600)
-            for row in page {
-                chunk += try row.decode(String.self, column: 1).utf8
-                chunk.append(UInt8(ascii: "\n"))
-            }
-            position = try page[page.count - 1].decode(Int64.self, column: 0)
+            chunk.reserveCapacity(page.count * 700)
+            for row in page { try Self.appendLine(row, to: &chunk) }
             if summary.firstPosition == nil { summary.firstPosition = try page[0].decode(Int64.self, column: 0) }
-            summary.lastPosition = position
+            summary.lastPosition = last
             summary.events += Int64(page.count)
             try await write(chunk)
         }
@@ -63,20 +70,47 @@ public struct LogExporter: Sendable {
         return summary
     }
 
-    /// One NDJSON line per event, built by PostgreSQL from the stored columns: the JSON texts the hash covers travel
-    /// as JSON strings (`to_json(text)`), so they arrive byte for byte; hashes as lowercase hex.
-    static let eventLines = """
-        SELECT position, '{"record":"event","position":' || position
-            || ',"stream_id":' || to_json(stream_id)::text
-            || ',"stream_version":' || stream_version
-            || ',"event_id":"' || event_id::text
-            || '","event_type":' || to_json(event_type)::text
-            || ',"schema_version":' || schema_version
-            || ',"data_text":' || to_json(data::text)::text
-            || ',"metadata_text":' || to_json(metadata::text)::text
-            || ',"recorded_at_us":' || (extract(epoch FROM recorded_at) * 1000000)::bigint
-            || ',"previous_hash":"' || encode(previous_hash, 'hex')
-            || '","hash":"' || encode(hash, 'hex') || '"}'
+    /// The stored columns, each as the text the hash covers (`event_id::text` is the lowercase UUID).
+    static let eventColumns = """
+        SELECT position, stream_id, stream_version, event_id::text, event_type, schema_version, data::text, metadata::text,
+               (extract(epoch FROM recorded_at) * 1000000)::bigint, previous_hash, hash
         FROM events
         """
+
+    /// One event as an NDJSON line (docs/LOG-EVIDENCE.md): the JSON texts the hash covers travel as JSON strings, so
+    /// they arrive byte for byte; hashes as lowercase hex.
+    static func appendLine(_ row: PostgresRow, to line: inout [UInt8]) throws {
+        line += #"{"record":"event","position":"#.utf8
+        line += String(try row.decode(Int64.self, column: 0)).utf8
+        line += #","stream_id":"#.utf8
+        JSONStringLiteral.appendQuoted(try row.decode(String.self, column: 1), to: &line)
+        line += #","stream_version":"#.utf8
+        line += String(try row.decode(Int64.self, column: 2)).utf8
+        line += #","event_id":"#.utf8
+        JSONStringLiteral.appendQuoted(try row.decode(String.self, column: 3), to: &line)
+        line += #","event_type":"#.utf8
+        JSONStringLiteral.appendQuoted(try row.decode(String.self, column: 4), to: &line)
+        line += #","schema_version":"#.utf8
+        line += String(try row.decode(Int64.self, column: 5)).utf8
+        line += #","data_text":"#.utf8
+        JSONStringLiteral.appendQuoted(try row.decode(String.self, column: 6), to: &line)
+        line += #","metadata_text":"#.utf8
+        JSONStringLiteral.appendQuoted(try row.decode(String.self, column: 7), to: &line)
+        line += #","recorded_at_us":"#.utf8
+        line += String(try row.decode(Int64.self, column: 8)).utf8
+        line += #","previous_hash":""#.utf8
+        appendHex(try row.decode([UInt8].self, column: 9), to: &line)
+        line += #"","hash":""#.utf8
+        appendHex(try row.decode([UInt8].self, column: 10), to: &line)
+        line += "\"}\n".utf8
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    static func appendHex(_ bytes: [UInt8], to line: inout [UInt8]) {
+        for byte in bytes {
+            line.append(hexDigits[Int(byte >> 4)])
+            line.append(hexDigits[Int(byte & 0x0F)])
+        }
+    }
 }

@@ -340,6 +340,14 @@ final class LogEvidenceTests: XCTestCase {
         let fixture = try await Fixture.start(everyEvents: 2)
         do {
             try await fixture.addEmployees(6, prefix: "range")
+            // Text the export must carry byte for byte: quotes, backslashes, control characters, non-ASCII, astral.
+            let tricky = "\"quoted\" back\\slash \u{01}\u{1F} tab\t newline\n é 漢字 😀 </script> \u{2028}"
+            // (An appender of its own without projections: the employee projection knows only employee streams.)
+            _ = try await BatchingAppender(pool: fixture.harness.service.context.pool, projections: []).append(
+                AppendRequest(
+                    stream: StreamID("evidence-tricky"), expectedVersion: .noStream,
+                    events: [NewEvent(type: "TrickyText", data: .object(["text": .string(tricky), "list": .array([.int(-1), .null])]))],
+                    metadata: .object(["note": .string(tricky)])))
             await fixture.expect(["checkpoint"], 0)
             let keys = try await fixture.saveKeys()
             let part = try await fixture.export("part.ndjson", extra: ["--from", "3", "--to", "5"])

@@ -41,20 +41,23 @@ final class LogEvidenceFormatTests: XCTestCase {
     }
 
     func testTheLineParserIsStrict() throws {
-        func parse(_ text: String) throws -> EvidenceLine {
-            let bytes = Array(text.utf8)
-            return try EvidenceLineParser.parse(bytes, 0..<bytes.count)
+        func parse(_ text: String) throws -> EvidenceLineParser {
+            var parser = EvidenceLineParser()
+            try Array(text.utf8).withUnsafeBufferPointer { try parser.parse($0) }
+            return parser
         }
-        let line = try parse(#"{"a":"x\"y\u00e9\n","b":-12,"c":null, "d" : 0}"#)
-        XCTAssertEqual(try line.string("a"), Array("x\"yé\n".utf8))
+        let line = try parse(#"{"a":"x\"y\u00e9\n\t\ud83d\ude00","b":-12,"c":null, "d" : 0}"#)
+        XCTAssertEqual(Array(try line.bytes("a")), Array("x\"yé\n\t😀".utf8))
         XCTAssertEqual(try line.integer("b"), -12)
         XCTAssertEqual(line.value("c"), .null)
         XCTAssertEqual(try line.integer("d"), 0)
+        XCTAssertThrowsError(try line.integer("a"))
         for bad in [#"{"a":1,"a":2}"#, #"{"a":01}"#, #"{"a":1.5}"#, #"{"a":{"b":1}}"#, #"{"a":"x"} x"#, #"{"a":"#, "[1]",
-            "{\"a\":\"\u{01}\"}", #"{"a":99999999999999999999}"#] {
+            "{\"a\":\"\u{01}\"}", #"{"a":99999999999999999999}"#, #"{"a":"\ud83d"}"#, #"{"a":"\q"}"#] {
             XCTAssertThrowsError(try parse(bad), bad)
         }
         XCTAssertThrowsError(try parse(#"{"h":"ABCDEF0000000000000000000000000000000000000000000000000000000000"}"#).hash("h"))
+        XCTAssertEqual(try parse(#"{"h":"ab\#(String(repeating: "0", count: 62))"}"#).hash("h").first, 0xAB)
     }
 
     func testACheckpointSignsExactlyTheDocumentedPayload() throws {
@@ -70,7 +73,9 @@ final class LogEvidenceFormatTests: XCTestCase {
         XCTAssertTrue(signer.key.publicKey.isValidSignature(checkpoint.signature, for: expected))
         let bytes = checkpoint.ndjsonLine
         XCTAssertEqual(bytes.last, UInt8(ascii: "\n"))
-        let parsed = try ExportVerifier.checkpoint(EvidenceLineParser.parse(bytes, 0..<bytes.count - 1))
+        var parser = EvidenceLineParser()
+        try bytes.dropLast().withUnsafeBufferPointer { try parser.parse($0) }
+        let parsed = try ExportVerifier.checkpoint(parser)
         XCTAssertEqual(parsed, checkpoint)
     }
 }
