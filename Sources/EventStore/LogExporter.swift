@@ -70,10 +70,10 @@ public struct LogExporter: Sendable {
         return summary
     }
 
-    /// The stored columns, each as the text the hash covers (`event_id::text` is the lowercase UUID).
+    /// The stored columns, each as the text the hash covers (`event_id::text` is the lowercase UUID; hashes in hex).
     static let eventColumns = """
         SELECT position, stream_id, stream_version, event_id::text, event_type, schema_version, data::text, metadata::text,
-               (extract(epoch FROM recorded_at) * 1000000)::bigint, previous_hash, hash
+               (extract(epoch FROM recorded_at) * 1000000)::bigint, encode(previous_hash, 'hex'), encode(hash, 'hex')
         FROM events
         """
 
@@ -99,18 +99,9 @@ public struct LogExporter: Sendable {
         line += #","recorded_at_us":"#.utf8
         line += String(try row.decode(Int64.self, column: 8)).utf8
         line += #","previous_hash":""#.utf8
-        appendHex(try row.decode([UInt8].self, column: 9), to: &line)
+        line += try row.decode(String.self, column: 9).utf8
         line += #"","hash":""#.utf8
-        appendHex(try row.decode([UInt8].self, column: 10), to: &line)
+        line += try row.decode(String.self, column: 10).utf8
         line += "\"}\n".utf8
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    static func appendHex(_ bytes: [UInt8], to line: inout [UInt8]) {
-        for byte in bytes {
-            line.append(hexDigits[Int(byte >> 4)])
-            line.append(hexDigits[Int(byte & 0x0F)])
-        }
     }
 }

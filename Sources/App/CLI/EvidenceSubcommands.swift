@@ -137,7 +137,9 @@ enum ExportReportText {
                 "checkpoints: \(report.checkpoints.count) valid signatures, each equal to the recomputed hash at its position "
                     + "(positions \(oldest.position)...\(newest.position), signed \(UnixMicroseconds.rfc3339(oldest.signedAtMicroseconds)) "
                     + "to \(UnixMicroseconds.rfc3339(newest.signedAtMicroseconds)))")
-            lines.append("signed evidence: events 1...\(newest.position) cannot have been rewritten since \(UnixMicroseconds.rfc3339(newest.signedAtMicroseconds)) without the signing key")
+            lines.append(
+                "signed evidence: events 1...\(newest.position) are as they were when signed "
+                    + "(\(UnixMicroseconds.rfc3339(newest.signedAtMicroseconds))); rewriting any of them needs the signing key")
         } else {
             lines.append("checkpoints: none (the chain alone proves order, not that history was never rewritten)")
         }
