@@ -80,7 +80,14 @@ public struct LogCheckpointStore: Sendable {
     @discardableResult
     public func sign(positions: [Int64], with signer: LogSigner) async throws -> Int {
         guard !positions.isEmpty else { return 0 }
+        let keyID = signer.keyID
         return try await pool.withTransaction { connection in
+            // Another process may have published a newer key since this one was registered: then stop, rather than
+            // sign checkpoints that no verifier accepts.
+            let key = try connection.query("SELECT valid_until_us FROM log_signing_keys WHERE key_id = \(keyID)")
+            if let until = try key.first?.decode(Int64?.self, column: 0) {
+                throw LogSigningKeyError.retired(keyID: keyID, atMicroseconds: until)
+            }
             let rows = try connection.query(
                 """
                 SELECT e.position, e.hash, (extract(epoch FROM e.recorded_at) * 1000000)::bigint

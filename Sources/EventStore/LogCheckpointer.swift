@@ -27,10 +27,9 @@ public struct LogCheckpointer: Sendable {
         self.schedule = schedule
     }
 
-    /// Ticks until cancelled, once a second (or every `everySeconds`, if shorter). A failed tick (database down) is
-    /// retried at the next one; `report` hears about it.
+    /// Ticks once a second until cancelled. A failed tick (database down, key retired by another instance) is retried
+    /// at the next one; `report` hears when signing stops and when it resumes.
     public func run(report: @escaping @Sendable (String) -> Void) async {
-        let interval = Duration.seconds(min(1, schedule.everySeconds))
         var failing = false
         while !Task.isCancelled {
             do {
@@ -38,10 +37,13 @@ public struct LogCheckpointer: Sendable {
                 if failing { report("log checkpoints: signing again") }
                 failing = false
             } catch {
-                if !failing { report("log checkpoints: cannot sign now (\(type(of: error))); retrying") }
+                if !failing {
+                    let reason = (error as? LogSigningKeyError)?.description ?? String(describing: type(of: error))
+                    report("log checkpoints: cannot sign now (\(reason)); retrying")
+                }
                 failing = true
             }
-            try? await Task.sleep(for: interval)
+            try? await Task.sleep(for: .seconds(1))
         }
     }
 

@@ -51,7 +51,7 @@ public final class GzipEncoder {
                     status = deflate(&stream, flush)
                     result.append(contentsOf: target[..<(target.count - Int(stream.avail_out))])
                 }
-            } while status == Z_OK && (stream.avail_out == 0 || (flush == Z_FINISH))
+            } while status == Z_OK && (stream.avail_out == 0 || flush == Z_FINISH)
             stream.next_in = nil
         }
         guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else { throw GzipError(code: status) }

@@ -21,9 +21,7 @@ public enum LogSigningKeyFile {
         if let configured = environment[environmentVariable] {
             return try parse(configured)
         }
-        if mkdir(dataDirectory, 0o700) != 0, errno != EEXIST {
-            throw .unusableKeyFile(path: dataDirectory, reason: "cannot create folder: \(String(cString: strerror(errno)))")
-        }
+        try? FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let folder = dataDirectory + "/" + folderName
         if mkdir(folder, 0o700) != 0, errno != EEXIST {
             throw .unusableKeyFile(path: folder, reason: "cannot create folder: \(String(cString: strerror(errno)))")

@@ -255,6 +255,14 @@ final class LogEvidenceTests: XCTestCase {
                 guard case .retired(let keyID, _) = error else { return XCTFail("\(error)") }
                 XCTAssertEqual(keyID, fixture.keyID)
             }
+            let stillSigning = LogCheckpointer(pool: pool, signer: fixture.signer, schedule: .init(everyEvents: 1, everySeconds: 1))
+            try await fixture.addEmployees(1, prefix: "after-rotation")
+            do {
+                try await stillSigning.tick()
+                XCTFail("an instance still holding the retired key signed a checkpoint")
+            } catch let error as LogSigningKeyError {
+                guard case .retired = error else { return XCTFail("\(error)") }
+            }
             let published = try await fixture.harness.client.send("GET", "/.well-known/log-keys.json")
             XCTAssertEqual(try LogKeySet(jwksJSON: published.body), rotated)
         } catch {
