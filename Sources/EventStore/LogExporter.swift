@@ -23,15 +23,26 @@ public struct LogExporter: Sendable {
 
     /// Exports the events with a position of at least `first` (and greater than `after`, to resume an interrupted
     /// download) and at most `through` (default: the head when the export starts), then the checkpoints with a
-    /// position in `first...through`. `write` receives chunks of whole lines, each ending in a newline.
+    /// position in `first...through`. Without `through`, also the checkpoints beyond the head, read in the same
+    /// snapshot: a genuine log never has any (a checkpoint follows its event), a truncated one does, and its export
+    /// then fails verification on its own. `write` receives chunks of whole lines, each ending in a newline.
     public func export(
         from first: Int64 = 1, after: Int64? = nil, through requested: Int64? = nil, write: ([UInt8]) async throws -> Void
     ) async throws -> Summary {
         let through: Int64
+        let checkpointsThrough: Int64
         if let requested {
             through = requested
+            checkpointsThrough = requested
         } else {
-            through = try await EventReader(pool: pool).head().position
+            (through, checkpointsThrough) = try await pool.withConnection { connection in
+                let row = try connection.query(
+                    """
+                    SELECT h.position, greatest(h.position, (SELECT coalesce(max(position), 0) FROM log_checkpoints))
+                    FROM event_log_head h
+                    """)[0]
+                return (try row.decode(Int64.self, column: 0), try row.decode(Int64.self, column: 1))
+            }
         }
         var summary = Summary()
         let limit = Int64(pageSize)
@@ -61,7 +72,8 @@ public struct LogExporter: Sendable {
         }
         var checkpointPosition = first - 1
         while true {
-            let page = try await LogCheckpointStore(pool: pool).checkpoints(after: checkpointPosition, through: through, limit: pageSize)
+            let page = try await LogCheckpointStore(pool: pool).checkpoints(
+                after: checkpointPosition, through: checkpointsThrough, limit: pageSize)
             guard let last = page.last else { break }
             try await write(page.flatMap(\.ndjsonLine))
             summary.checkpoints += page.count
