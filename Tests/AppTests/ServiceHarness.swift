@@ -13,7 +13,7 @@ struct ServiceHarness {
     let service: EmployeeService
     let client: HTTPTestClient
     let database: PostgresConfiguration
-    private let databaseURL: String
+    let databaseURL: String
 
     /// A service on the shared test cluster, or on `cluster` (for tests that stop and start PostgreSQL).
     /// - Parameter environment: what the service reads from its environment (e.g. `EMPLOYEES_JWT_HS256_SECRET`).

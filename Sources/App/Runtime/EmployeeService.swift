@@ -22,11 +22,13 @@ public final class EmployeeService: Sendable {
     private let feed: PrincipalFeed
     /// Reads other instances' revoked access tokens (see `RevokedTokenIDs`).
     private let revocationFeed: Task<Void, Never>
+    /// Signs the log's checkpoints while events arrive (see `LogEvidence`).
+    private let checkpointing: Task<Void, Never>
 
     private init(
         addresses: [HTTPServer.Address], database: DatabaseRuntime, context: APIContext, keys: JWTKeySet,
         issuer: AccessTokenIssuer, routes: [RegisteredRoute], server: HTTPServer, watcher: LogWatcher, feed: PrincipalFeed,
-        revocationFeed: Task<Void, Never>
+        revocationFeed: Task<Void, Never>, checkpointing: Task<Void, Never>
     ) {
         self.addresses = addresses
         self.database = database
@@ -38,6 +40,7 @@ public final class EmployeeService: Sendable {
         self.watcher = watcher
         self.feed = feed
         self.revocationFeed = revocationFeed
+        self.checkpointing = checkpointing
     }
 
     /// Opens (or starts) the database, migrates, loads keys and principals, and starts serving.
@@ -56,6 +59,8 @@ public final class EmployeeService: Sendable {
         let revoked = RevokedTokenIDs()
         try await revoked.refresh(from: pool)
         let revocationFeed = revoked.follow(pool)
+        let checkpointing = try await LogEvidence.startCheckpointing(
+            dataDirectory: configuration.dataDirectory, environment: environment, pool: pool, log: log)
         let today: @Sendable () -> CalendarDate = utcToday
         let context = APIContext(
             pool: pool, appender: appender, commands: EmployeeCommandService(pool: pool, appender: appender, today: today),
@@ -82,7 +87,7 @@ public final class EmployeeService: Sendable {
         log("listening on \(addresses.map(\.description).joined(separator: ", "))")
         return EmployeeService(
             addresses: addresses, database: database, context: context, keys: keys, issuer: issuer, routes: routes.registered,
-            server: server, watcher: watcher, feed: feed, revocationFeed: revocationFeed)
+            server: server, watcher: watcher, feed: feed, revocationFeed: revocationFeed, checkpointing: checkpointing)
     }
 
     /// Stops accepting, lets in-flight requests finish, then closes the database side.
@@ -91,6 +96,8 @@ public final class EmployeeService: Sendable {
         await context.securityLog.flush()
         feed.stop()
         revocationFeed.cancel()
+        checkpointing.cancel()
+        await checkpointing.value
         watcher.stop()
         await context.pool.shutdown()
         database.close()
@@ -131,6 +138,7 @@ enum APIRoutes {
         try AccountRoutes.register(in: &table, context: context)
         try AuthRoutes.register(in: &table, context: context, keys: keys)
         try AuditRoutes.register(in: &table, context: context)
+        try LogEvidenceRoutes.register(in: &table, context: context)
         try MetricsRoutes.register(in: &table, context: context)
         try OpenAPIRoutes.register(in: &table)  // last: it documents every route registered before it, and itself
         return table
