@@ -18,6 +18,7 @@ let package = Package(
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CXCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // What Glibc does not export to Swift: epoll, eventfd, timerfd and a few macros.
         .target(name: "CShim"),
 
@@ -25,7 +26,7 @@ let package = Package(
         .target(name: "Crypto", dependencies: ["CLibCrypto"], swiftSettings: strict),
         .target(name: "JSONText", swiftSettings: strict),
         .target(name: "Postgres", dependencies: ["CLibPQ", "CShim"], swiftSettings: strict),
-        .target(name: "HTTP", dependencies: ["CShim", "JSONText"], swiftSettings: strict),
+        .target(name: "HTTP", dependencies: ["CShim", "JSONText", "CZlib"], swiftSettings: strict),
         .target(name: "Security", dependencies: ["Crypto", "JSONText", "CArgon2", "CXCrypt"], swiftSettings: strict),
         .target(name: "Employees", swiftSettings: strict),
         .target(name: "EventStore", dependencies: ["Postgres", "Crypto", "JSONText"], swiftSettings: strict),

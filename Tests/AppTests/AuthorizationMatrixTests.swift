@@ -26,7 +26,7 @@ final class AuthorizationMatrixTests: XCTestCase {
     /// public is added to this list in the same change.
     static let publicRoutes: Set<String> = [
         "GET /healthz", "GET /readyz", "GET /.well-known/jwks.json", "POST /auth/token", "POST /api/login", "POST /auth/revoke",
-        "GET /metrics", "GET /openapi.json",
+        "GET /metrics", "GET /openapi.json", "GET /.well-known/log-keys.json",
     ]
 
     enum Outcome: Equatable, CustomStringConvertible {

@@ -13,7 +13,7 @@ struct ServiceHarness {
     let service: EmployeeService
     let client: HTTPTestClient
     let database: PostgresConfiguration
-    private let databaseURL: String
+    let databaseURL: String
     private let readURLs: [String]
 
     /// A service on the shared test cluster, or on `cluster` (for tests that stop and start PostgreSQL).

@@ -197,6 +197,25 @@ enum OpenAPISchemas {
                         "One LoggedEvent JSON object per line: the backlog, then each event as it commits; never ends by itself",
                         text(), mediaType: "application/x-ndjson")
                 ]),
+            "GET /events/export": Operation(
+                parameters: [
+                    query("from", integer(minimum: 1, maximum: Int64.max), "First position of the range (default 1)"),
+                    query("to", integer(minimum: 0, maximum: Int64.max), "Last position (default: the head when the export starts)"),
+                    query("after", integer(minimum: 0, maximum: Int64.max), "Resume after this event (its checkpoints still follow)"),
+                ],
+                responses: [
+                    "200": json(
+                        "One event or checkpoint per line, as docs/LOG-EVIDENCE.md specifies; gzip if accepted",
+                        text(), mediaType: "application/x-ndjson")
+                ]),
+            "GET /events/checkpoints": Operation(
+                parameters: [query("after", integer(minimum: 0, maximum: Int64.max), "Only checkpoints after this position")],
+                responses: ["200": json("One signed checkpoint per line, in position order", text(), mediaType: "application/x-ndjson")]),
+            "GET /.well-known/log-keys.json": Operation(responses: [
+                "200": json(
+                    "The Ed25519 keys that verify log checkpoints, each with valid_from and valid_until", ["type": "object"],
+                    mediaType: "application/jwk-set+json")
+            ]),
             "GET /audit/security-log": Operation(
                 parameters: [pageAfter, pageLimit],
                 responses: ["200": json("A page of the security log", ref("SecurityLogPage"))]),

@@ -36,6 +36,7 @@ public enum Entrypoint {
 
     private static func run(_ invocation: ParsedInvocation, environment: [String: String]) async throws -> Int32 {
         if let status = try await DataSubcommands.run(invocation, environment: environment) { return status }
+        if let status = try await EvidenceSubcommands.run(invocation, environment: environment) { return status }
         let configuration = try ServiceConfiguration(invocation)
         switch invocation.subcommand {
         case "serve":
@@ -55,10 +56,14 @@ public enum Entrypoint {
             return try await withServices(configuration) { services in
                 let report = try await ChainVerifier(pool: services.pool).verify()
                 print(ChainReportText.render(report))
-                guard invocation.flag("authority") else { return report.isIntact ? 0 : 1 }
+                let keys = try invocation.value("keys").map(EvidenceSubcommands.loadKeys)
+                let checkpoints = try await CheckpointAudit(pool: services.pool).run(trustedKeys: keys)
+                print(CheckpointReportText.render(checkpoints))
+                let intact = report.isIntact && checkpoints.isConsistent
+                guard invocation.flag("authority") else { return intact ? 0 : 1 }
                 let authority = try await AuthorityAudit(reader: EventReader(pool: services.pool)).run()
                 print(AuthorityReportText.render(authority))
-                return report.isIntact && authority.violations.isEmpty ? 0 : 1
+                return intact && authority.violations.isEmpty ? 0 : 1
             }
         case "rebuild-projections":
             return try await withServices(configuration) { services in

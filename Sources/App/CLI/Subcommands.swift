@@ -33,14 +33,14 @@ public enum Subcommands {
         SubcommandSpec(
             name: "verify-log",
             summary: "recompute the event log's hash chain, check positions are gapless, print the head (exit 1 if broken)",
-            options: database + [authority]),
+            options: database + [authority, EvidenceSubcommands.trustedKeys]),
         SubcommandSpec(
             name: "rebuild-projections", summary: "replay the whole log into fresh read models and swap them in atomically",
             options: database),
         SubcommandSpec(
             name: "seed-demo", summary: "import the sample employees (once) and ensure the original system's demo users",
             options: database + [sample]),
-    ] + DataSubcommands.specs
+    ] + DataSubcommands.specs + EvidenceSubcommands.specs
 
     public static let parser = CommandLineParser(subcommands: all)
 }

@@ -22,12 +22,14 @@ public final class EmployeeService: Sendable {
     private let feed: PrincipalFeed
     /// Reads other instances' revoked access tokens (see `RevokedTokenIDs`).
     private let revocationFeed: Task<Void, Never>
+    /// Signs the log's checkpoints while events arrive (see `LogEvidence`).
+    private let checkpointing: Task<Void, Never>
     private let replicas: EmbeddedReplicas
 
     private init(
         addresses: [HTTPServer.Address], database: DatabaseRuntime, context: APIContext, keys: JWTKeySet,
         issuer: AccessTokenIssuer, routes: [RegisteredRoute], server: HTTPServer, watcher: LogWatcher, feed: PrincipalFeed,
-        revocationFeed: Task<Void, Never>, replicas: EmbeddedReplicas
+        revocationFeed: Task<Void, Never>, checkpointing: Task<Void, Never>, replicas: EmbeddedReplicas
     ) {
         self.replicas = replicas
         self.addresses = addresses
@@ -40,6 +42,7 @@ public final class EmployeeService: Sendable {
         self.watcher = watcher
         self.feed = feed
         self.revocationFeed = revocationFeed
+        self.checkpointing = checkpointing
     }
 
     /// Opens (or starts) the database, migrates, loads keys and principals, and starts serving.
@@ -59,6 +62,8 @@ public final class EmployeeService: Sendable {
         let revoked = RevokedTokenIDs()
         try await revoked.refresh(from: pool)
         let revocationFeed = revoked.follow(pool)
+        let checkpointing = try await LogEvidence.startCheckpointing(
+            dataDirectory: configuration.dataDirectory, environment: environment, pool: pool, log: log)
         let today: @Sendable () -> CalendarDate = utcToday
         let replicas = try EmbeddedReplicas.start(
             count: configuration.embeddedReplicas, of: database, dataDirectory: configuration.dataDirectory, log: log)
@@ -93,7 +98,8 @@ public final class EmployeeService: Sendable {
         log("listening on \(addresses.map(\.description).joined(separator: ", "))")
         return EmployeeService(
             addresses: addresses, database: database, context: context, keys: keys, issuer: issuer, routes: routes.registered,
-            server: server, watcher: watcher, feed: feed, revocationFeed: revocationFeed, replicas: replicas)
+            server: server, watcher: watcher, feed: feed, revocationFeed: revocationFeed, checkpointing: checkpointing,
+            replicas: replicas)
     }
 
     /// Reads on the standbys named by `--read-database-url` and started by `--embedded-replicas`, if any.
@@ -122,6 +128,8 @@ public final class EmployeeService: Sendable {
         await context.securityLog.flush()
         feed.stop()
         revocationFeed.cancel()
+        checkpointing.cancel()
+        await checkpointing.value
         watcher.stop()
         await context.reads.standbys?.shutdown()
         await context.pool.shutdown()
@@ -164,6 +172,7 @@ enum APIRoutes {
         try AccountRoutes.register(in: &table, context: context)
         try AuthRoutes.register(in: &table, context: context, keys: keys)
         try AuditRoutes.register(in: &table, context: context)
+        try LogEvidenceRoutes.register(in: &table, context: context)
         try MetricsRoutes.register(in: &table, context: context)
         try OpenAPIRoutes.register(in: &table)  // last: it documents every route registered before it, and itself
         return table
