@@ -19,6 +19,8 @@ from selenium import webdriver
 from selenium.common.exceptions import NoSuchElementException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.wait import WebDriverWait
 
 BASE = os.environ["EMPLOYEES_BASE_URL"].rstrip("/")
 SHOTS = os.environ["SCREENSHOT_DIR"]
@@ -92,11 +94,18 @@ class Browser:
             element.clear()
             element.send_keys(value)
 
+    def navigating(self, element):
+        """Clicks an element that leads to another page and waits until that page has loaded."""
+        page = self.driver.find_element(By.TAG_NAME, "html")
+        element.click()
+        WebDriverWait(self.driver, 15).until(expected_conditions.staleness_of(page))
+        WebDriverWait(self.driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
     def submit(self, form_selector="main form"):
-        self.driver.find_element(By.CSS_SELECTOR, form_selector + " button[type=submit]").click()
+        self.navigating(self.driver.find_element(By.CSS_SELECTOR, form_selector + " button[type=submit]"))
 
     def click_link(self, text):
-        self.driver.find_element(By.LINK_TEXT, text).click()
+        self.navigating(self.driver.find_element(By.LINK_TEXT, text))
 
     def login(self, email, password=PASSWORD):
         self.get("/auth/login")
@@ -105,7 +114,7 @@ class Browser:
         self.submit()
 
     def logout(self):
-        self.driver.find_element(By.CSS_SELECTOR, "header form button").click()
+        self.navigating(self.driver.find_element(By.CSS_SELECTOR, "header form button"))
 
     def alerts(self):
         return self.driver.execute_script("return window.__alerts || [];")
@@ -281,7 +290,7 @@ def scenario_csrf(browser):
     target = PARAMETERS["target"]
     browser.login(admin)
     browser.get("/emp/admin-get-update/%d" % target)
-    browser.driver.execute_script("document.querySelector(\"input[name='csrf_token']\").remove();")
+    browser.driver.execute_script("document.querySelector(\"form[action='/emp/admin-save'] input[name='csrf_token']\").remove();")
     browser.fill("firstName", "Forged")
     browser.submit("form[action='/emp/admin-save']")
     check(browser.h1() == "Not enough permissions", "a form without its token is refused: %s" % browser.h1())
@@ -295,7 +304,7 @@ def scenario_csrf(browser):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         browser.driver.get("http://127.0.0.1:%d/" % server.server_address[1])
-        browser.driver.find_element(By.TAG_NAME, "button").click()
+        browser.navigating(browser.driver.find_element(By.TAG_NAME, "button"))
         check(browser.path == "/emp/admin-save" and browser.h1() == "Not enough permissions",
               "a form from another origin is refused (%s: %s)" % (browser.path, browser.h1()))
         browser.shot("foreign-origin")

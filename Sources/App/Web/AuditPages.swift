@@ -12,7 +12,7 @@ struct AuditPages: Sendable {
     static let rowsPerPage = 50
 
     /// `GET /ui/employees/{emp_no}/history`: each event with when, who, with which scopes, and which fields changed
-    /// from what to what (the "from" is the value the earlier events left).
+    /// from what to what (the "from" is the value the update recorded, or else the one the earlier events left).
     func history(_ request: APIRequest) async throws -> HTTPResponse {
         let empNo = try EmployeeRoutes.employeeNumber(request)
         guard let number = EmployeeNumber(empNo) else { throw CommandError.notFound }
@@ -24,8 +24,10 @@ struct AuditPages: Sendable {
             var changes: [[HTML]] = []
             if case .object(let members) = event.data {
                 for name in members.keys.sorted() {
-                    let value = Self.display(name: name, members[name] ?? .null)
-                    let before = current[name]
+                    let member = members[name] ?? .null
+                    // An update records `{"previous": …, "new": …}`; a creation records the values themselves.
+                    let value = Self.display(name: name, member["new"] ?? member)
+                    let before = member["previous"].map { Self.display(name: name, $0) } ?? current[name]
                     if before != value { changes.append([.text(name), .text(before ?? "—"), .text(value)]) }
                     current[name] = value
                 }

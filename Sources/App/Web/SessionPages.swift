@@ -64,7 +64,11 @@ struct SessionPages: Sendable {
             _ = try await revokeToken(
                 APIRequest(http: try Self.formRequest("/auth/revoke", [("token", token)], like: request.http), principal: nil))
         }
-        return Page.redirect(to: LoginState.loggedOut.path, headers: ["Set-Cookie": SessionCookie.clearCookie(settings: settings)])
+        // Clear-Site-Data also drops the pages the browser kept for its back button (bfcache), so "back" after
+        // logging out asks the service again, which answers with the login form.
+        return Page.redirect(
+            to: LoginState.loggedOut.path,
+            headers: ["Set-Cookie": SessionCookie.clearCookie(settings: settings), "Clear-Site-Data": "\"cache\""])
     }
 
     /// A form request to an OAuth endpoint on behalf of the browser's request (same client address and request id,
