@@ -169,12 +169,12 @@ final class ConsoleBrowserTests: XCTestCase {
     }
 
     func testTheAuditorPagesShowATamperedChainAsBroken() async throws {
-        try await run("chain", ["admin": Self.mary, "expected": "intact"])
+        try await run("chain", ["admin": Self.mary, "expected": "intact", "label": "chain-intact"])
         let attacker = try PostgresConnection.connect(to: harness.database)
         try attacker.execute("ALTER TABLE events DISABLE TRIGGER events_no_update_or_delete")
         try attacker.execute(
             "UPDATE events SET data = jsonb_set(data, '{last_name}', '\"Tampered\"') WHERE position = 3")
         try attacker.execute("ALTER TABLE events ENABLE TRIGGER events_no_update_or_delete")
-        try await run("chain", ["admin": Self.mary, "expected": "broken", "position": "event 3"])
+        try await run("chain", ["admin": Self.mary, "expected": "broken", "position": "event 3", "label": "chain-tampered"])
     }
 }

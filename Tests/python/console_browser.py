@@ -52,9 +52,12 @@ class Browser:
         # Any alert() a page manages to run is recorded instead of shown, before the page's own scripts run.
         self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {
             "source": "window.__alerts = []; window.alert = function (m) { window.__alerts.push(String(m)); };"})
-        self.scenario = scenario
+        self.scenario = PARAMETERS.get("label", scenario)
         self.shots = 0
         os.makedirs(SHOTS, exist_ok=True)
+        for stale in os.listdir(SHOTS):
+            if stale.startswith(self.scenario + "-"):
+                os.remove(os.path.join(SHOTS, stale))
 
     def close(self):
         self.driver.quit()

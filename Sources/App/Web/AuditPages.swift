@@ -107,7 +107,9 @@ struct AuditPages: Sendable {
         }
         let content: [HTML] = [
             verdict,
-            Widgets.details([("Head position", String(head.position)), ("Head hash", Hex.encode(head.hash))]),
+            .element(
+                "section", [.class("card")],
+                [Widgets.details([("Head position", String(head.position)), ("Head hash", Hex.encode(head.hash))])]),
             Widgets.table(caption: "Events after position \(after)", headers: ["Position", "Time", "Type", "Stream", "Actor"], rows: rows),
             .element("nav", [.class("buttons"), HTMLAttribute("aria-label", "Pages")], pager),
         ]
