@@ -123,8 +123,8 @@ enum CompatibilityRoutes {
 
     /// The path's two patterns, checked by the original's rules; shared with the search page.
     static func searchPatterns(_ request: HTTPRequest) throws(HTTPError) -> (lastName: String, firstName: String) {
-        let lastName = request.pathParameters.string("last_name") ?? ""
-        let firstName = request.pathParameters.string("first_name") ?? ""
+        let lastName = TextNormalization.nfc(request.pathParameters.string("last_name")) ?? ""
+        let firstName = TextNormalization.nfc(request.pathParameters.string("first_name")) ?? ""
         var errors: [HTTPFieldError] = []
         if !isPartialPattern(lastName, maximum: LastName.maximumLength) {
             errors.append(HTTPFieldError(field: "last_name", message: partialLastNameMessage))
@@ -218,9 +218,10 @@ enum CompatibilityRoutes {
     }
 
     static func create(_ form: FormBody, _ actor: Actor, _ context: APIContext) async throws -> EmployeeRecord {
-        let fields = EmployeeFields(
-            firstName: form["firstName"], lastName: form["lastName"], birthDate: form["birthDate"], gender: form["gender"],
-            hireDate: form["hireDate"], email: form["email"])
+        let fields = TextNormalization.normalized(
+            EmployeeFields(
+                firstName: form["firstName"], lastName: form["lastName"], birthDate: form["birthDate"], gender: form["gender"],
+                hireDate: form["hireDate"], email: form["email"]))
         var errors: [HTTPFieldError] = []
         do {
             _ = try EmployeeProfile(validating: fields, today: context.today())
