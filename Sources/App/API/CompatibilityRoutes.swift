@@ -264,9 +264,16 @@ enum CompatibilityRoutes {
 
 /// `d/m/yyyy` as the original answers it: day and month always two digits (`09/12/1978`).
 enum CompatibilityDate {
+    /// Written digit by digit: `String(format:)` costs microseconds a call, and a page of search results has a
+    /// hundred dates.
     static func dayMonthYear(iso: String) -> String {
         guard let date = try? CalendarDate(iso: iso) else { return iso }
-        return String(format: "%02d/%02d/%04d", date.day, date.month, date.year)
+        return padded(date.day, 2) + "/" + padded(date.month, 2) + "/" + padded(date.year, 4)
+    }
+
+    private static func padded(_ number: Int, _ width: Int) -> String {
+        let digits = String(number)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 }
 
