@@ -219,4 +219,16 @@ final class ConsoleTests: XCTestCase {
         XCTAssertEqual(LocalPath.sanitized("/\\evil.example"), "/")
         XCTAssertEqual(LocalPath.sanitized("/emp/search/%25a%25/%25"), "/emp/search/%25a%25/%25")
     }
+
+    func testNegotiationCookiesAndDatesAreReadAsTheBrowserSendsThem() throws {
+        func request(_ headers: HTTPHeaders) throws -> HTTPRequest { try HTTPRequest(method: .GET, target: "/", headers: headers) }
+        XCTAssertTrue(PageMiddleware.wantsHTML(try request(["Accept": "TEXT/HTML,application/xhtml+xml;q=0.9"])))
+        XCTAssertFalse(PageMiddleware.wantsHTML(try request(["Accept": "application/json"])))
+        XCTAssertFalse(PageMiddleware.wantsHTML(try request([:])))
+        XCTAssertFalse(PageMiddleware.wantsHTML(try request(["Accept": "text/html", "x-expected-format": "application/json"])))
+        XCTAssertEqual(SessionCookie.token(in: try request(["Cookie": "a=1;  employees_session=tok.en; b=2"])), "tok.en")
+        XCTAssertNil(SessionCookie.token(in: try request(["Cookie": "xemployees_session=t; employees_session="])))
+        XCTAssertEqual(CompatibilityDate.dayMonthYear(iso: "1953-09-02"), "02/09/1953")
+        XCTAssertEqual(CompatibilityDate.dayMonthYear(iso: "not a date"), "not a date")
+    }
 }

@@ -42,8 +42,18 @@ struct PageMiddleware: HTTPMiddleware {
     /// Content negotiation as the original system did it: its `x-expected-format` header wins; otherwise a browser
     /// says `text/html` in `Accept`; no `Accept` at all means JSON.
     static func wantsHTML(_ request: HTTPRequest) -> Bool {
-        if let expected = request.headers["x-expected-format"] { return expected.lowercased().contains("text/html") }
-        return request.headers.values("Accept").contains { $0.lowercased().contains("text/html") }
+        if let expected = request.headers["x-expected-format"] { return mentionsHTML(expected) }
+        return request.headers.values("Accept").contains(where: mentionsHTML)
+    }
+
+    private static let html = Array("text/html".utf8)
+
+    /// Whether a header value names `text/html` (any case), compared as bytes: this runs for every request to a
+    /// route with an HTML twin, JSON clients included.
+    private static func mentionsHTML(_ value: String) -> Bool {
+        let lowered = value.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        guard lowered.count >= html.count else { return false }
+        return (0...(lowered.count - html.count)).contains { lowered[$0..<($0 + html.count)].elementsEqual(html) }
     }
 
     /// Nil when the form may go on; otherwise the 403 page. Checked before authentication and the command.

@@ -17,17 +17,21 @@ enum SessionCookie {
     private static let csrfLabel = Array("employees console csrf v1".utf8)
 
     /// The session token of the request's `Cookie` header(s), if any.
+    /// Works on the bytes: this runs for every page request, twice (authentication and the page's CSRF token).
     static func token(in request: HTTPRequest) -> String? {
         for header in request.headers.values("Cookie") {
-            for pair in header.split(separator: ";") {
-                let trimmed = pair.trimmingOptionalWhitespace
-                guard let equals = trimmed.firstIndex(of: "="), trimmed[..<equals] == name else { continue }
-                let value = trimmed[trimmed.index(after: equals)...]
-                if !value.isEmpty { return String(value) }
+            for pair in header.utf8.split(separator: UInt8(ascii: ";")) {
+                var pair = pair[...]
+                while pair.first == UInt8(ascii: " ") || pair.first == UInt8(ascii: "\t") { pair.removeFirst() }
+                guard pair.starts(with: namePrefix) else { continue }
+                let value = pair.dropFirst(namePrefix.count)
+                if !value.isEmpty { return String(decoding: value, as: UTF8.self) }
             }
         }
         return nil
     }
+
+    private static let namePrefix = Array("\(name)=".utf8)
 
     static func setCookie(_ token: String, maxAgeSeconds: Int, settings: ConsoleSettings) -> String {
         "\(name)=\(token); Path=/; Max-Age=\(maxAgeSeconds); HttpOnly; SameSite=Strict\(settings.secureCookie ? "; Secure" : "")"
