@@ -167,6 +167,21 @@ final class ConsoleTests: XCTestCase {
         XCTAssertTrue(home.header("Set-Cookie")?.hasPrefix("employees_session=;") == true, "the dead cookie is cleared")
     }
 
+    func testAPasswordChangeEndsTheBrowserSessionWithinASecond() async throws {
+        let (empNo, cookie) = try await signIn("password-change@example.com", scopes: [.userWrite])
+        let before = try await page("/auth/home", cookie: cookie)
+        XCTAssertEqual(before.status, 200)
+        let token = try harness.token(for: empNo, scopes: [.userWrite])
+        let changed = try await client.json(
+            "PUT", "/employees/\(empNo)/password", token: token,
+            body: ["current_password": Self.strongPassword, "new_password": "Another-Quiet-Harbor-93"])
+        XCTAssertEqual(changed.status, 204, changed.text)
+        let ended = await eventually(timeout: .seconds(1)) {
+            (try? await self.page("/auth/home", cookie: cookie).header("Location")) == "/auth/login?state=2"
+        }
+        XCTAssertTrue(ended, "a password change ends the browser's session within a second")
+    }
+
     func testLogoutRevokesTheSessionsToken() async throws {
         let (_, cookie) = try await signIn("logout@example.com", scopes: [.userRead])
         let home = try await page("/auth/home", cookie: cookie)
