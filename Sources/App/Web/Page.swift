@@ -1,5 +1,4 @@
 import HTTP
-import Security
 
 /// One console page: its title, the signed-in user (for the header bar) and its content, laid out the same way
 /// everywhere. Rendering builds an `HTML` tree, so every value in it is escaped.
@@ -56,25 +55,5 @@ struct Page {
         headers.set("Location", LocalPath.sanitized(path))
         headers.set("Cache-Control", "no-store")
         return HTTPResponse(status: .seeOther, headers: headers, body: [])
-    }
-}
-
-/// The signed-in user as the layout and the forms need them: who, and the CSRF token every form carries.
-struct PageSession {
-    let empNo: Int64
-    let scopes: ScopeSet
-    let csrfToken: String
-
-    /// Nil when the request has no principal. A request authenticated by a bearer token (a script, not a browser)
-    /// gets forms without a CSRF token; a browser always comes with its cookie.
-    init?(_ request: APIRequest) {
-        guard let principal = request.principal else { return nil }
-        empNo = principal.empNo
-        scopes = principal.scopes
-        csrfToken = SessionCookie.token(in: request.http).map(SessionCookie.csrfToken(forSession:)) ?? ""
-    }
-
-    var csrfInput: HTML {
-        .void("input", [HTMLAttribute("type", "hidden"), .name(SessionCookie.csrfField), HTMLAttribute("value", csrfToken)])
     }
 }
