@@ -16,10 +16,9 @@ import threading
 from urllib.parse import urlparse
 
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException
+from selenium.common.exceptions import NoSuchElementException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
 BASE = os.environ["EMPLOYEES_BASE_URL"].rstrip("/")
@@ -101,7 +100,17 @@ class Browser:
         """Clicks an element that leads to another page and waits until that page has loaded."""
         page = self.driver.find_element(By.TAG_NAME, "html")
         element.click()
-        WebDriverWait(self.driver, 15).until(expected_conditions.staleness_of(page))
+
+        def left(_):
+            # The old page's root is gone once the new page replaced it; Chromium reports that either as a stale
+            # element or, mid-navigation, as a node that no longer belongs to the document.
+            try:
+                page.is_enabled()
+                return False
+            except WebDriverException:
+                return True
+
+        WebDriverWait(self.driver, 15).until(left)
         WebDriverWait(self.driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
     def submit(self, form_selector="main form"):
