@@ -22,11 +22,38 @@ struct AuthenticationMiddleware: HTTPMiddleware {
 
     func handle(_ request: HTTPRequest, context: HTTPRequestContext<Route>, next: HTTPNext<Route>) async throws -> HTTPResponse {
         guard let route = context.route else { return try await next(request, context) }
-        if case .public = route.access { return try await next(request, context) }
+        // A console page (and only a page: `PageMiddleware` marks it) may carry its token in the session cookie.
+        let isPage = context[PageRequestKey.self] == true
+        if case .public = route.access {
+            guard isPage, let token = SessionCookie.token(in: request), let principal = try? principal(for: token) else {
+                return try await next(request, context)
+            }
+            var context = context
+            context[PrincipalKey.self] = principal
+            return try await next(request, context)
+        }
 
-        guard let token = try Self.bearerToken(in: request) else {
+        guard let token = try Self.bearerToken(in: request) ?? (isPage ? SessionCookie.token(in: request) : nil) else {
             throw HTTPError(.unauthorized, detail: "Not authenticated", headers: ["WWW-Authenticate": "Bearer realm=\"\(Self.realm)\""])
         }
+        let principal = try principal(for: token)
+        let target = request.pathParameters.int("emp_no").map(Int64.init)
+        if case .ownRecordOnly = route.access, target != principal.empNo {
+            securityLog.record(.denied(principal: principal.subject, route: route.operationID, reason: "not_own_record", request: request))
+            throw Self.insufficientScope(required: route.access.requiredScopes(callerEmpNo: principal.empNo, target: target) ?? .empty)
+        }
+        if let required = route.access.requiredScopes(callerEmpNo: principal.empNo, target: target), !principal.scopes.satisfies(required) {
+            securityLog.record(.denied(principal: principal.subject, route: route.operationID, reason: "insufficient_scope", request: request))
+            throw Self.insufficientScope(required: required)
+        }
+        var context = context
+        context[PrincipalKey.self] = principal
+        return try await next(request, context)
+    }
+
+    /// The principal a token stands for now: verified (or found in the cache of verified tokens), not revoked, with
+    /// its scopes cut down to the principal's current ones.
+    func principal(for token: String) throws(HTTPError) -> Principal {
         let verified: VerifiedAccessToken
         if let cached = verifiedTokens.lookup(token) {
             verified = cached
@@ -43,19 +70,7 @@ struct AuthenticationMiddleware: HTTPMiddleware {
         else {
             throw Self.invalidToken("The access token has been revoked")
         }
-        let principal = Principal(empNo: verified.empNo, scopes: scopes, tokenID: verified.tokenID, clientID: verified.clientID)
-        let target = request.pathParameters.int("emp_no").map(Int64.init)
-        if case .ownRecordOnly = route.access, target != principal.empNo {
-            securityLog.record(.denied(principal: principal.subject, route: route.operationID, reason: "not_own_record", request: request))
-            throw Self.insufficientScope(required: route.access.requiredScopes(callerEmpNo: principal.empNo, target: target) ?? .empty)
-        }
-        if let required = route.access.requiredScopes(callerEmpNo: principal.empNo, target: target), !scopes.satisfies(required) {
-            securityLog.record(.denied(principal: principal.subject, route: route.operationID, reason: "insufficient_scope", request: request))
-            throw Self.insufficientScope(required: required)
-        }
-        var context = context
-        context[PrincipalKey.self] = principal
-        return try await next(request, context)
+        return Principal(empNo: verified.empNo, scopes: scopes, tokenID: verified.tokenID, clientID: verified.clientID)
     }
 
     /// The token of an `Authorization: Bearer <token>` header (scheme case-insensitive). Two Authorization headers,

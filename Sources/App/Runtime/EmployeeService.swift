@@ -17,6 +17,8 @@ public final class EmployeeService: Sendable {
     let keys: JWTKeySet
     let issuerService: AccessTokenIssuer
     let routes: [RegisteredRoute]
+    /// The web console's page-only routes (the API operations' HTML twins are in `routes`).
+    let pages: [RegisteredRoute]
     private let server: HTTPServer
     private let watcher: LogWatcher
     private let feed: PrincipalFeed
@@ -27,8 +29,8 @@ public final class EmployeeService: Sendable {
 
     private init(
         addresses: [HTTPServer.Address], database: DatabaseRuntime, context: APIContext, keys: JWTKeySet,
-        issuer: AccessTokenIssuer, routes: [RegisteredRoute], server: HTTPServer, watcher: LogWatcher, feed: PrincipalFeed,
-        revocationFeed: Task<Void, Never>, checkpointing: Task<Void, Never>
+        issuer: AccessTokenIssuer, routes: [RegisteredRoute], pages: [RegisteredRoute], server: HTTPServer, watcher: LogWatcher,
+        feed: PrincipalFeed, revocationFeed: Task<Void, Never>, checkpointing: Task<Void, Never>
     ) {
         self.addresses = addresses
         self.database = database
@@ -36,6 +38,7 @@ public final class EmployeeService: Sendable {
         self.keys = keys
         self.issuerService = issuer
         self.routes = routes
+        self.pages = pages
         self.server = server
         self.watcher = watcher
         self.feed = feed
@@ -69,13 +72,16 @@ public final class EmployeeService: Sendable {
             today: today, monitoring: Monitoring(watcher: watcher, principalFeed: feed, requests: RequestMetrics()))
         let issuer = AccessTokenIssuer(keys: keys, issuer: Self.issuer, audience: Self.audience, principals: feed.table)
         let verifier = AccessTokenVerifier(keys: keys, issuer: Self.issuer, audience: Self.audience)
-        let routes = try APIRoutes.table(context: context, keys: keys)
+        var routes = try APIRoutes.table(context: context, keys: keys)
+        let console = ConsoleSettings(secureCookie: environment["EMPLOYEES_SECURE_COOKIES"] == "1")
+        try ConsoleRoutes.register(in: &routes, context: context, settings: console)
         let application = HTTPApplication<Route>(
             router: routes.build(),
             middleware: [
                 SecurityHeadersMiddleware(), RequestIDMiddleware(), AccessLogMiddleware(logger: StandardErrorLogger()),
                 RequestMetricsMiddleware(metrics: context.monitoring.requests),
                 CompatibilityEnvelopeMiddleware(),
+                PageMiddleware(settings: console),
                 AuthenticationMiddleware(verifier: verifier, verifiedTokens: VerifiedTokenCache(), principals: feed.table, revokedTokens: revoked, securityLog: context.securityLog),
                 IdempotencyMiddleware(store: IdempotencyStore(pool: pool)),
             ],
@@ -87,7 +93,8 @@ public final class EmployeeService: Sendable {
         log("listening on \(addresses.map(\.description).joined(separator: ", "))")
         return EmployeeService(
             addresses: addresses, database: database, context: context, keys: keys, issuer: issuer, routes: routes.registered,
-            server: server, watcher: watcher, feed: feed, revocationFeed: revocationFeed, checkpointing: checkpointing)
+            pages: routes.pages, server: server, watcher: watcher, feed: feed, revocationFeed: revocationFeed,
+            checkpointing: checkpointing)
     }
 
     /// Stops accepting, lets in-flight requests finish, then closes the database side.
@@ -124,7 +131,8 @@ enum APIRoutes {
     /// Runs the matched route's handler and maps whatever it throws, in one place.
     @Sendable static func respond(route: Route, request: HTTPRequest, context: HTTPRequestContext<Route>) async throws -> HTTPResponse {
         do {
-            return try await route.handler(APIRequest(http: request, principal: context[PrincipalKey.self]))
+            let handler = context[PageRequestKey.self] == true ? route.page ?? route.handler : route.handler
+            return try await handler(APIRequest(http: request, principal: context[PrincipalKey.self]))
         } catch {
             throw ErrorMapping.httpError(for: error)
         }
