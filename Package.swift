@@ -1,9 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Layers, lowest first. An arrow only ever points down:
-/// employees → App → {HTTP, Security, EventStore, Employees, Postgres}; EventStore → {Postgres, Crypto, JSONText};
-/// Security → {Crypto, JSONText}; HTTP → JSONText. C libraries enter only through the system-library targets and CShim.
+/// Layers, lowest first. An arrow only ever points down (docs/ARCHITECTURE.md draws the map):
+/// employees → EmployeesCLI → App → {Accounts, Records, HTTP, Security, …}; Accounts → {Records, Security, EventStore};
+/// Records → {Employees, EventStore, Postgres}; EventStore → {Postgres, Crypto, JSONText}; Security → {Crypto, JSONText};
+/// HTTP → JSONText. C libraries enter only through the system-library targets and CShim.
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
 let package = Package(
@@ -29,11 +30,19 @@ let package = Package(
         .target(name: "Security", dependencies: ["Crypto", "JSONText", "CArgon2", "CXCrypt"], swiftSettings: strict),
         .target(name: "Employees", swiftSettings: strict),
         .target(name: "EventStore", dependencies: ["Postgres", "Crypto", "JSONText"], swiftSettings: strict),
+        .target(name: "Records", dependencies: ["Employees", "EventStore", "Postgres", "Crypto"], swiftSettings: strict),
+        .target(
+            name: "Accounts", dependencies: ["Records", "Employees", "EventStore", "Postgres", "Security", "Crypto"],
+            swiftSettings: strict),
         .target(
             name: "App",
-            dependencies: ["HTTP", "Security", "Employees", "EventStore", "Postgres", "Crypto"],
+            dependencies: ["Accounts", "Records", "HTTP", "Security", "Employees", "EventStore", "Postgres", "Crypto", "JSONText"],
             swiftSettings: strict),
-        .executableTarget(name: "employees", dependencies: ["App"], swiftSettings: strict),
+        .target(
+            name: "EmployeesCLI",
+            dependencies: ["App", "Accounts", "Records", "Security", "Employees", "EventStore", "Postgres", "Crypto"],
+            swiftSettings: strict),
+        .executableTarget(name: "employees", dependencies: ["EmployeesCLI"], swiftSettings: strict),
         // bench/http: the smallest server of ours to measure against nginx.
         .executableTarget(name: "HTTPBenchServer", dependencies: ["HTTP"], swiftSettings: strict),
         // bench/fuzz-http: libFuzzer target for the HTTP parser (inert unless built by that script).
@@ -54,6 +63,6 @@ let package = Package(
         .testTarget(name: "SecurityTests", dependencies: ["Security", "Crypto"], swiftSettings: strict),
         .testTarget(name: "EmployeesTests", dependencies: ["Employees"], swiftSettings: strict),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Postgres", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "AppTests", dependencies: ["App", "Crypto", "Employees", "EventStore", "Postgres", "Security", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "AppTests", dependencies: ["App", "Accounts", "Records", "EmployeesCLI", "Crypto", "Employees", "EventStore", "Postgres", "Security", "TestSupport"], swiftSettings: strict),
     ]
 )

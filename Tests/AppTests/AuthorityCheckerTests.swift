@@ -6,6 +6,8 @@ import TestSupport
 import XCTest
 
 @testable import App
+@testable import EmployeesCLI
+@testable import Records
 
 /// `verify-log --authority` logic: given a log, which events were recorded by actors lacking the authority?
 final class AuthorityCheckerTests: XCTestCase {

@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import App
+@testable import EmployeesCLI
 
 final class CommandLineTests: XCTestCase {
     private let parser = Subcommands.parser

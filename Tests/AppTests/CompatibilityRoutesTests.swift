@@ -5,7 +5,9 @@ import Security
 import TestSupport
 import XCTest
 
+@testable import Accounts
 @testable import App
+@testable import Records
 
 /// The original system's integration scenarios (behai-nguyen/fastapi_learning, tests/integration) against the
 /// compatibility routes, after seeding its demo users over a few sample rows. Where the original answered 200 with
@@ -70,9 +72,9 @@ final class CompatibilityRoutesTests: XCTestCase {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("compat-\(UUID().uuidString).csv")
         try Data(Self.sample.utf8).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
-        let rows = try EmployeeCSVReader.readAll(path: url.path, today: utcToday())
+        let rows = try EmployeeCSVReader.readAll(path: url.path, today: CalendarDate.todayUTC())
         let context = harness.service.context
-        return try await DemoSeed(pool: context.pool, appender: context.appender, today: utcToday).run(sample: rows)
+        return try await DemoSeed(pool: context.pool, appender: context.appender, today: { CalendarDate.todayUTC() }).run(sample: rows)
     }
 
     private func token(_ empNo: Int) throws -> String {

@@ -1,7 +1,9 @@
 import Foundation
 import XCTest
 
+@testable import Accounts
 @testable import App
+@testable import EmployeesCLI
 
 /// Where `seed-demo` finds its sample, and its command line. The seeding itself runs in `CompatibilityRoutesTests`.
 final class DemoSeedTests: XCTestCase {

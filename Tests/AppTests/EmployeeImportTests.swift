@@ -6,7 +6,10 @@ import Security
 import TestSupport
 import XCTest
 
+@testable import Accounts
 @testable import App
+@testable import EmployeesCLI
+@testable import Records
 
 private let today = CalendarDate(year: 2025, month: 6, day: 15)!
 private let samplePath = sharedSampleCSVPath

@@ -7,6 +7,7 @@ import TestSupport
 import XCTest
 
 @testable import App
+@testable import Records
 
 final class IdempotencyTests: XCTestCase {
     private var harness: ServiceHarness!

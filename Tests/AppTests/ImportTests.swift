@@ -4,6 +4,7 @@ import TestSupport
 import XCTest
 
 @testable import App
+@testable import Records
 
 private let today = CalendarDate(year: 2025, month: 6, day: 15)!
 private let samplePath = sharedSampleCSVPath

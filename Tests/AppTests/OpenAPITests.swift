@@ -5,6 +5,7 @@ import TestSupport
 import XCTest
 
 @testable import App
+@testable import Records
 
 /// The OpenAPI document is generated from the route table: it lists exactly the operations the router serves, with
 /// the security each route declares.

@@ -3,6 +3,7 @@ import HTTP
 import XCTest
 
 @testable import App
+@testable import Records
 
 final class RecordEncodingTests: XCTestCase {
     func testARecordIsWrittenExactlyAsTheEncoderWritesIt() throws {

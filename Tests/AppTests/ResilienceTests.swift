@@ -1,4 +1,5 @@
 import EventStore
+import Employees
 import Foundation
 import Glibc
 import Postgres
@@ -7,6 +8,8 @@ import TestSupport
 import XCTest
 
 @testable import App
+@testable import EmployeesCLI
+@testable import Records
 
 /// Failures from outside: the database going away under load, and the service killed mid-write.
 final class ResilienceTests: XCTestCase {
@@ -137,7 +140,7 @@ final class ResilienceTests: XCTestCase {
     static func bootstrapAdmin(_ configuration: ServiceConfiguration) async throws -> Int {
         let database = try DatabaseRuntime.open(configuration, log: { _ in })
         let services = CommandLineServices(database: database)
-        let commands = EmployeeCommandService(pool: services.pool, appender: services.appender, today: utcToday)
+        let commands = EmployeeCommandService(pool: services.pool, appender: services.appender, today: { CalendarDate.todayUTC() })
         let fields = ServiceHarness.defaultFields
         var withEmail = fields
         withEmail.email = "root@example.com"

@@ -1,8 +1,10 @@
+import Accounts
 import Dispatch
 import Employees
 import EventStore
 import Foundation
 import Postgres
+import Records
 import Security
 
 /// Everything the handlers use, built once at start-up.
@@ -79,12 +81,4 @@ struct PasswordService: Sendable {
 struct HTTPFieldErrorText: Sendable, Hashable {
     let field: String
     let message: String
-}
-
-/// Today's date in UTC, for the domain's date rules.
-func utcToday() -> CalendarDate {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "UTC")!
-    let parts = calendar.dateComponents([.year, .month, .day], from: Date())
-    return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!
 }

@@ -1,8 +1,10 @@
+import Accounts
 import Employees
 import EventStore
 import Foundation
 import HTTP
 import Postgres
+import Records
 import Security
 
 /// Why an account command was refused before reaching the domain. Mapped in `ErrorMapping`.

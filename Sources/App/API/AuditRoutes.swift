@@ -2,6 +2,7 @@ import Employees
 import EventStore
 import HTTP
 import Postgres
+import Records
 import Security
 
 /// The auditors' reads: an employee's history, the global log (paged and live) and the security log. All of them

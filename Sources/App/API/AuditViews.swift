@@ -3,6 +3,7 @@ import EventStore
 import Foundation
 import Glibc
 import Postgres
+import Records
 
 /// One logged event as auditors read it: the envelope, the data as stored, and who acted (from the metadata).
 /// The same shape serves the history, the paged log and the NDJSON stream.

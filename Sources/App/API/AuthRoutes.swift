@@ -1,4 +1,5 @@
 import HTTP
+import Records
 import Security
 
 /// The token endpoint (RFC 6749: password and refresh-token grants), also under the original system's login path,

@@ -1,5 +1,7 @@
+import Accounts
 import Foundation
 import HTTP
+import Records
 import Security
 import Synchronization
 

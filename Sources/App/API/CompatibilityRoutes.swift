@@ -1,6 +1,7 @@
 import Employees
 import Foundation
 import HTTP
+import Records
 import Security
 
 /// The original FastAPI system's routes (behai-nguyen/fastapi_learning), with its scopes, form fields, field names,

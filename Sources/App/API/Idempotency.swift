@@ -3,6 +3,7 @@ import EventStore
 import Foundation
 import HTTP
 import Postgres
+import Records
 import Security
 import Synchronization
 

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import HTTP
+import Records
 
 /// Encodes response bodies: keys in a stable order, dates as ISO 8601 strings.
 enum JSONResponse {

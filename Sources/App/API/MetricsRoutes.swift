@@ -1,6 +1,7 @@
 import EventStore
 import HTTP
 import Postgres
+import Records
 
 /// `GET /metrics`: what operators scrape (Prometheus text format 0.0.4). Public like `/healthz`: it holds counts and
 /// positions, never personal data, paths or employee numbers.

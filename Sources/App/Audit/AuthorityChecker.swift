@@ -1,5 +1,6 @@
 import Employees
 import EventStore
+import Records
 import Security
 
 /// Replays the log and judges every event by the authority its actor held at that position.
@@ -124,34 +125,5 @@ struct AuthorityChecker {
             EmployeeNumber(number) != nil
         else { return nil }
         return number
-    }
-}
-
-/// Runs the checker over the whole log, page by page, in position order.
-struct AuthorityAudit: Sendable {
-    let reader: EventReader
-    var pageSize = 5_000
-
-    func run() async throws -> AuthorityChecker {
-        var checker = AuthorityChecker()
-        var cursor: Int64 = 0
-        while true {
-            let page = try await reader.events(after: cursor, limit: pageSize)
-            guard let last = page.last else { return checker }
-            for event in page { checker.check(event) }
-            cursor = last.position
-        }
-    }
-}
-
-/// How `verify-log --authority` reports: a line per violation and a summary.
-enum AuthorityReportText {
-    static func render(_ checker: AuthorityChecker) -> String {
-        var lines = checker.violations.map { "VIOLATION: \($0)" }
-        lines.append(
-            checker.violations.isEmpty
-                ? "authority intact: every one of \(checker.eventsChecked) events was recorded by an actor holding the scopes it required"
-                : "\(checker.violations.count) of \(checker.eventsChecked) events were recorded without the required authority")
-        return lines.joined(separator: "\n")
     }
 }

@@ -1,8 +1,10 @@
+import Accounts
 import Employees
 import EventStore
 import Foundation
 import HTTP
 import Postgres
+import Records
 import Security
 
 /// The running service: database, write path, principal feed, keys and the HTTP server, wired once.
@@ -56,7 +58,7 @@ public final class EmployeeService: Sendable {
         let revoked = RevokedTokenIDs()
         try await revoked.refresh(from: pool)
         let revocationFeed = revoked.follow(pool)
-        let today: @Sendable () -> CalendarDate = utcToday
+        let today: @Sendable () -> CalendarDate = { CalendarDate.todayUTC() }
         let context = APIContext(
             pool: pool, appender: appender, commands: EmployeeCommandService(pool: pool, appender: appender, today: today),
             queries: EmployeeQueries(pool: pool), principals: feed.table, revokedTokens: revoked,
