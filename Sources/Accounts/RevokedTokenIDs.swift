@@ -13,15 +13,32 @@ public final class RevokedTokenIDs: Sendable {
 
     /// Token id → the token's expiry.
     private let ids = Mutex<[String: Date]>([:])
+    private let pool: PostgresPool
 
-    public init() {}
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
 
     public func contains(_ id: String) -> Bool { ids.withLock { $0[id] != nil } }
 
-    public func insert(_ id: String, expiresAt: Date) { ids.withLock { $0[id] = expiresAt } }
+    /// Revokes the access token `id` of employee `empNo`: stored for every instance, refused here at once. False
+    /// when it was revoked already.
+    public func revoke(_ id: String, empNo: Int64, expiresAt: Date) async throws -> Bool {
+        let now = Date()
+        let inserted = try await pool.withConnection { connection in
+            try connection.execute(
+                """
+                INSERT INTO revoked_access_tokens (jti, emp_no, revoked_at, expires_at)
+                VALUES (\(id), \(empNo), \(now), \(expiresAt))
+                ON CONFLICT (jti) DO NOTHING
+                """)
+        }
+        ids.withLock { $0[id] = expiresAt }
+        return inserted > 0
+    }
 
     /// Merges the still-relevant revocations of every instance and forgets the expired ones.
-    public func refresh(from pool: PostgresPool, now: Date = Date()) async throws {
+    public func refresh(now: Date = Date()) async throws {
         let loaded = try await pool.withConnection { connection in
             try connection.query("SELECT jti, expires_at FROM revoked_access_tokens WHERE expires_at > \(now)").map {
                 (try $0.decode(String.self, column: 0), try $0.decode(Date.self, column: 1))
@@ -35,11 +52,11 @@ public final class RevokedTokenIDs: Sendable {
 
     /// Refreshes every `refreshInterval` until the task is cancelled; a failed refresh (database down) is retried at
     /// the next tick while the known ids keep being refused.
-    public func follow(_ pool: PostgresPool) -> Task<Void, Never> {
+    public func follow() -> Task<Void, Never> {
         Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: Self.refreshInterval)
-                try? await refresh(from: pool)
+                try? await refresh()
             }
         }
     }

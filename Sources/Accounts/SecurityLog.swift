@@ -34,6 +34,12 @@ public final class SecurityLog: Sendable {
         }
     }
 
+    /// An entry as the table holds it, with its id (the order auditors page by).
+    public struct StoredEntry: Sendable, Hashable {
+        public let id: Int64
+        public let entry: Entry
+    }
+
     private struct Queue {
         var pending: [Entry] = []
         var isWriting = false
@@ -100,6 +106,26 @@ public final class SecurityLog: Sendable {
                 try await pool.withConnection { connection in try Self.insert(batch, on: connection) }
             } catch {
                 queue.withLock { $0.dropped += batch.count }
+            }
+        }
+    }
+
+    /// Up to `limit` written entries with an id greater than `id`, in id order.
+    public func entries(after id: Int64, limit: Int) async throws -> [StoredEntry] {
+        try await pool.withConnection { connection in
+            try connection.query(
+                """
+                SELECT id, recorded_at, kind, principal, attempted_username, client_address, reason, request_id
+                FROM security_log WHERE id > \(id) ORDER BY id LIMIT \(Int64(limit))
+                """
+            ).map { row in
+                StoredEntry(
+                    id: try row.decode(Int64.self, column: 0),
+                    entry: Entry(
+                        kind: try row.decode(String.self, column: 2), principal: try row.decode(String?.self, column: 3),
+                        attemptedUsername: try row.decode(String?.self, column: 4),
+                        clientAddress: try row.decode(String?.self, column: 5), reason: try row.decode(String.self, column: 6),
+                        requestID: try row.decode(String?.self, column: 7), recordedAt: try row.decode(Date.self, column: 1)))
             }
         }
     }

@@ -45,14 +45,7 @@ enum AuditRoutes {
 
     static func events(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
         let (after, limit) = try page(request.http.query)
-        let (events, head) = try await context.pool.withConnection { connection in
-            try connection.withTransaction {
-                try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                return (
-                    try EventReader.events(after: after, limit: limit, on: connection), try EventReader.head(on: connection)
-                )
-            }
-        }
+        let (events, head) = try await EventReader(pool: context.pool).page(after: after, limit: limit)
         let body = EventLogPage(
             events: events.map(LoggedEvent.init), nextAfter: events.last?.position ?? after, head: ChainHeadView(head))
         return try JSONResponse.make(body, headers: ["Cache-Control": "no-store"])
@@ -82,16 +75,9 @@ enum AuditRoutes {
 
     static func securityLog(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
         let (after, limit) = try page(request.http.query)
-        let rows = try await context.pool.withConnection { connection in
-            try connection.query(
-                """
-                SELECT id, recorded_at, kind, principal, attempted_username, client_address, reason, request_id
-                FROM security_log WHERE id > \(after) ORDER BY id LIMIT \(Int64(limit))
-                """
-            ).map(SecurityLogRow.decode)
-        }
+        let rows = try await context.securityLog.entries(after: after, limit: limit)
         return try JSONResponse.make(
-            SecurityLogPage(entries: rows, nextAfter: rows.last?.id ?? after), headers: ["Cache-Control": "no-store"])
+            SecurityLogPage(entries: rows.map(SecurityLogEntryView.init), nextAfter: rows.last?.id ?? after), headers: ["Cache-Control": "no-store"])
     }
 
     /// `after` (default 0) and `limit` (default 100, at most 1000), each at most once.

@@ -1,3 +1,4 @@
+import Accounts
 import Crypto
 import EventStore
 import Foundation
@@ -116,47 +117,32 @@ struct EventLogPage: Encodable, Sendable {
     }
 }
 
-/// One row of the security log.
-struct SecurityLogRow: Encodable, Sendable {
-    let id: Int64
-    let recordedAt: Date
-    let kind: String
-    let principal: String?
-    let attemptedUsername: String?
-    let clientAddress: String?
-    let reason: String
-    let requestID: String?
+/// One security-log entry as auditors read it: every member present, absent values as `null`.
+struct SecurityLogEntryView: Encodable, Sendable {
+    let stored: SecurityLog.StoredEntry
 
     enum CodingKeys: String, CodingKey {
         case id, recordedAt = "recorded_at", kind, principal, attemptedUsername = "attempted_username"
         case clientAddress = "client_address", reason, requestID = "request_id"
     }
 
-    /// Absent values are written as `null`, so every row has every member.
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(ISO8601.string(from: recordedAt), forKey: .recordedAt)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(principal, forKey: .principal)
-        try container.encode(attemptedUsername, forKey: .attemptedUsername)
-        try container.encode(clientAddress, forKey: .clientAddress)
-        try container.encode(reason, forKey: .reason)
-        try container.encode(requestID, forKey: .requestID)
-    }
-
-    static func decode(_ row: PostgresRow) throws -> SecurityLogRow {
-        SecurityLogRow(
-            id: try row.decode(Int64.self, column: 0), recordedAt: try row.decode(Date.self, column: 1),
-            kind: try row.decode(String.self, column: 2), principal: try row.decode(String?.self, column: 3),
-            attemptedUsername: try row.decode(String?.self, column: 4), clientAddress: try row.decode(String?.self, column: 5),
-            reason: try row.decode(String.self, column: 6), requestID: try row.decode(String?.self, column: 7))
+        let entry = stored.entry
+        try container.encode(stored.id, forKey: .id)
+        try container.encode(ISO8601.string(from: entry.recordedAt), forKey: .recordedAt)
+        try container.encode(entry.kind, forKey: .kind)
+        try container.encode(entry.principal, forKey: .principal)
+        try container.encode(entry.attemptedUsername, forKey: .attemptedUsername)
+        try container.encode(entry.clientAddress, forKey: .clientAddress)
+        try container.encode(entry.reason, forKey: .reason)
+        try container.encode(entry.requestID, forKey: .requestID)
     }
 }
 
 /// A page of the security log, by id; `next_after` as in `EventLogPage`.
 struct SecurityLogPage: Encodable, Sendable {
-    let entries: [SecurityLogRow]
+    let entries: [SecurityLogEntryView]
     let nextAfter: Int64
 
     enum CodingKeys: String, CodingKey {

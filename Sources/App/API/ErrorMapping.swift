@@ -1,3 +1,4 @@
+import Accounts
 import Employees
 import EventStore
 import HTTP

@@ -55,14 +55,14 @@ public final class EmployeeService: Sendable {
         let appender = BatchingAppender(pool: pool, projections: [EmployeeProjection()], maximumBatchSize: batchSize)
         let watcher = LogWatcher(configuration: database.application)
         let feed = try await PrincipalFeed.start(pool: pool, watcher: watcher)
-        let revoked = RevokedTokenIDs()
-        try await revoked.refresh(from: pool)
-        let revocationFeed = revoked.follow(pool)
+        let revoked = RevokedTokenIDs(pool: pool)
+        try await revoked.refresh()
+        let revocationFeed = revoked.follow()
         let today: @Sendable () -> CalendarDate = { CalendarDate.todayUTC() }
         let context = APIContext(
             pool: pool, appender: appender, commands: EmployeeCommandService(pool: pool, appender: appender, today: today),
             queries: EmployeeQueries(pool: pool), principals: feed.table, revokedTokens: revoked,
-            securityLog: SecurityLog(pool: pool), passwords: PasswordService(hasher: PasswordHasher(), policy: PasswordPolicy()),
+            credentials: CredentialStore(pool: pool), securityLog: SecurityLog(pool: pool), passwords: PasswordService(),
             today: today, monitoring: Monitoring(watcher: watcher, principalFeed: feed, requests: RequestMetrics()))
         let issuer = AccessTokenIssuer(keys: keys, issuer: Self.issuer, audience: Self.audience, principals: feed.table)
         let verifier = AccessTokenVerifier(keys: keys, issuer: Self.issuer, audience: Self.audience)
@@ -74,7 +74,7 @@ public final class EmployeeService: Sendable {
                 RequestMetricsMiddleware(metrics: context.monitoring.requests),
                 CompatibilityEnvelopeMiddleware(),
                 AuthenticationMiddleware(verifier: verifier, verifiedTokens: VerifiedTokenCache(), principals: feed.table, revokedTokens: revoked, securityLog: context.securityLog),
-                IdempotencyMiddleware(store: IdempotencyStore(pool: pool)),
+                IdempotencyMiddleware(store: IdempotencyMiddleware.store(pool: pool)),
             ],
             handler: APIRoutes.respond)
         var serverConfiguration = HTTPServer.Configuration(host: configuration.host, port: configuration.port)

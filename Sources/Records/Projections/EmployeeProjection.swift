@@ -14,7 +14,10 @@ public struct EmployeeProjection: InlineProjection {
 
     public init() {}
 
-    public var name: String { "employees" }
+    /// The projection's name, under which its checkpoint is kept.
+    public static let projectionName = "employees"
+
+    public var name: String { Self.projectionName }
 
     public func apply(_ events: [RecordedEvent], of request: AppendRequest, on connection: PostgresConnection) throws {
         for recorded in events {

@@ -1,8 +1,8 @@
 /// An error of the token or revocation endpoint (RFC 6749 §5.2). It carries the OAuth2 `error` code for clients
 /// and a human sentence, which `ErrorMapping` renders as both `error_description` and `detail` (the original
 /// system's clients read `detail`). Never holds a password, a token or anything else the client sent.
-struct OAuthError: Error, Sendable, Equatable {
-    enum Code: String, Sendable {
+public struct OAuthError: Error, Sendable, Equatable {
+    public enum Code: String, Sendable {
         case invalidRequest = "invalid_request"
         case invalidGrant = "invalid_grant"
         case unsupportedGrantType = "unsupported_grant_type"
@@ -12,12 +12,12 @@ struct OAuthError: Error, Sendable, Equatable {
         case slowDown = "slow_down"
     }
 
-    let code: Code
-    let description: String
+    public let code: Code
+    public let description: String
     /// Only for `slowDown`.
-    var retryAfterSeconds: Int?
+    public var retryAfterSeconds: Int?
 
-    init(_ code: Code, _ description: String, retryAfterSeconds: Int? = nil) {
+    public init(_ code: Code, _ description: String, retryAfterSeconds: Int? = nil) {
         self.code = code
         self.description = description
         self.retryAfterSeconds = retryAfterSeconds
@@ -25,5 +25,5 @@ struct OAuthError: Error, Sendable, Equatable {
 
     /// One answer for an unknown user, a wrong password, a disabled employee and a missing password, so that
     /// none of them can be told apart.
-    static let badCredentials = OAuthError(.invalidGrant, "Incorrect username or password")
+    public static let badCredentials = OAuthError(.invalidGrant, "Incorrect username or password")
 }
