@@ -21,6 +21,9 @@ public final class RevokedTokenIDs: Sendable {
 
     public func contains(_ id: String) -> Bool { ids.withLock { $0[id] != nil } }
 
+    /// Refuses `id` here from now on (its revocation is already stored).
+    public func insert(_ id: String, expiresAt: Date) { ids.withLock { $0[id] = expiresAt } }
+
     /// Revokes the access token `id` of employee `empNo`: stored for every instance, refused here at once. False
     /// when it was revoked already.
     public func revoke(_ id: String, empNo: Int64, expiresAt: Date) async throws -> Bool {
@@ -33,7 +36,7 @@ public final class RevokedTokenIDs: Sendable {
                 ON CONFLICT (jti) DO NOTHING
                 """)
         }
-        ids.withLock { $0[id] = expiresAt }
+        insert(id, expiresAt: expiresAt)
         return inserted > 0
     }
 

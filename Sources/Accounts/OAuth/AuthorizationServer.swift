@@ -69,9 +69,15 @@ public struct AuthorizationServer: Sendable {
         if outdated { try? await rehash(account.empNo, from: hash, password: password) }
 
         let granted = requested.map { $0.intersection(account.scopes.closure) } ?? account.scopes
+        // RFC 6749 §5.2: a request none of whose scopes can be granted is refused, not answered with a useless token.
+        if let requested, !requested.isEmpty, granted.isEmpty {
+            log("login_failed", empNo: account.empNo, username: username, reason: "invalid_scope", origin)
+            throw OAuthError(.invalidScope, "None of the requested scopes is held by this account")
+        }
         let access = try issuer.issue(empNo: account.empNo, clientID: clientID, scopes: granted)
         let refresh = RefreshToken.generate()
-        try await refreshTokens.startFamily(with: refresh, empNo: account.empNo, clientID: clientID, scopes: granted, at: Date())
+        try await refreshTokens.startFamily(
+            with: refresh, issuing: access, empNo: account.empNo, clientID: clientID, scopes: granted, at: Date())
         log("login_succeeded", empNo: account.empNo, username: username, reason: "password", origin)
         return TokenGrant(access: access, refreshToken: refresh.token)
     }
@@ -106,7 +112,8 @@ public struct AuthorizationServer: Sendable {
         case .rotated(let grant, let empNo):
             log("token_refreshed", empNo: empNo, username: nil, reason: "refresh_token", origin)
             return grant
-        case .reused(let empNo):
+        case .reused(let empNo, let revokedAccessTokens):
+            for (tokenID, expiresAt) in revokedAccessTokens { revokedTokens.insert(tokenID, expiresAt: expiresAt) }
             log("refresh_reuse", empNo: empNo, username: nil, reason: "family_revoked", origin)
             throw Self.invalidRefreshToken
         case .refused(let reason, let empNo):

@@ -14,16 +14,19 @@ public struct RefreshTokenStore: Sendable {
         self.pool = pool
     }
 
-    /// Stores the first token of a new family.
-    public func startFamily(with token: RefreshToken, empNo: Int64, clientID: String, scopes: ScopeSet, at issuedAt: Date)
-        async throws
-    {
+    /// Stores the first token of a new family, issued together with `access` (revoked with the family on reuse).
+    public func startFamily(
+        with token: RefreshToken, issuing access: IssuedAccessToken, empNo: Int64, clientID: String, scopes: ScopeSet,
+        at issuedAt: Date
+    ) async throws {
         try await pool.withConnection { connection in
             try connection.execute(
                 """
-                INSERT INTO refresh_tokens (token_hash, family_id, emp_no, client_id, scope, issued_at, expires_at)
+                INSERT INTO refresh_tokens (token_hash, family_id, emp_no, client_id, scope, issued_at, expires_at,
+                                            access_token_id, access_expires_at)
                 VALUES (\(token.storageHash), \(UUID()), \(empNo), \(clientID), \(scopes.spaceDelimited),
-                        \(issuedAt), \(issuedAt.addingTimeInterval(Self.lifetime)))
+                        \(issuedAt), \(issuedAt.addingTimeInterval(Self.lifetime)),
+                        \(access.tokenID), \(access.expiresAt))
                 """)
         }
     }
@@ -58,7 +61,16 @@ public struct RefreshTokenStore: Sendable {
             if try row.decode(Bool.self, column: 6) {
                 try connection.execute(
                     "UPDATE refresh_tokens SET revoked_at = \(now) WHERE family_id = \(family) AND revoked_at IS NULL")
-                return .reused(empNo: empNo)
+                let revoked = try connection.query(
+                    """
+                    INSERT INTO revoked_access_tokens (jti, emp_no, revoked_at, expires_at)
+                    SELECT access_token_id, emp_no, \(now), access_expires_at FROM refresh_tokens
+                    WHERE family_id = \(family) AND access_token_id IS NOT NULL AND access_expires_at > \(now)
+                    ON CONFLICT (jti) DO NOTHING
+                    RETURNING jti, expires_at
+                    """
+                ).map { row in (try row.decode(String.self, column: 0), try row.decode(Date.self, column: 1)) }
+                return .reused(empNo: empNo, revokedAccessTokens: revoked)
             }
             guard try row.decode(Date.self, column: 5) > now else { return .refused(reason: "expired", empNo: empNo) }
             if let clientID, clientID != familyClient { return .refused(reason: "client_mismatch", empNo: empNo) }
@@ -70,15 +82,16 @@ public struct RefreshTokenStore: Sendable {
             let current = ScopeSet(try row.decode([String].self, column: 10).compactMap(Scope.init(rawValue:)))
 
             let next = RefreshToken.generate()
+            let granted = (requested ?? familyScopes).intersection(current.closure)
+            let access = try issue(empNo, familyClient, granted)
             try connection.execute("UPDATE refresh_tokens SET used_at = \(now) WHERE token_hash = \(hash)")
             try connection.execute(
                 """
-                INSERT INTO refresh_tokens (token_hash, family_id, emp_no, client_id, scope, issued_at, expires_at)
+                INSERT INTO refresh_tokens (token_hash, family_id, emp_no, client_id, scope, issued_at, expires_at,
+                                            access_token_id, access_expires_at)
                 VALUES (\(next.storageHash), \(family), \(empNo), \(familyClient), \(familyScopes.spaceDelimited),
-                        \(now), \(now.addingTimeInterval(Self.lifetime)))
+                        \(now), \(now.addingTimeInterval(Self.lifetime)), \(access.tokenID), \(access.expiresAt))
                 """)
-            let granted = (requested ?? familyScopes).intersection(current.closure)
-            let access = try issue(empNo, familyClient, granted)
             return .rotated(TokenGrant(access: access, refreshToken: next.token), empNo: empNo)
         }
     }

@@ -46,8 +46,9 @@ enum AuditRoutes {
     static func events(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
         let (after, limit) = try page(request.http.query)
         let (events, head) = try await EventReader(pool: context.pool).page(after: after, limit: limit)
+        let caughtUp = (events.last?.position ?? after) >= head.position
         let body = EventLogPage(
-            events: events.map(LoggedEvent.init), nextAfter: events.last?.position ?? after, head: ChainHeadView(head))
+            events: events.map(LoggedEvent.init), nextAfter: caughtUp ? nil : events.last?.position, head: ChainHeadView(head))
         return try JSONResponse.make(body, headers: ["Cache-Control": "no-store"])
     }
 

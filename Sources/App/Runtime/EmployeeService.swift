@@ -70,7 +70,7 @@ public final class EmployeeService: Sendable {
         let application = HTTPApplication<Route>(
             router: routes.build(),
             middleware: [
-                RequestIDMiddleware(), AccessLogMiddleware(logger: StandardErrorLogger()),
+                SecurityHeadersMiddleware(), RequestIDMiddleware(), AccessLogMiddleware(logger: StandardErrorLogger()),
                 RequestMetricsMiddleware(metrics: context.monitoring.requests),
                 CompatibilityEnvelopeMiddleware(),
                 AuthenticationMiddleware(verifier: verifier, verifiedTokens: VerifiedTokenCache(), principals: feed.table, revokedTokens: revoked, securityLog: context.securityLog),

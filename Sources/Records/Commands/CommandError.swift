@@ -11,5 +11,8 @@ public enum CommandError: Error, Sendable {
     case versionMismatch(current: Int)
     /// Others kept changing the employee while we retried.
     case contention
+    /// The command changes who can act as an account holding these scopes, which the caller does not hold
+    /// (after implication): a weaker administrator may not take over or lock out a stronger account.
+    case targetHoldsMore(missing: [String])
     case unavailable
 }

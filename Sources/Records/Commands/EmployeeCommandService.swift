@@ -23,17 +23,24 @@ public struct EmployeeCommandService: Sendable {
     /// How the commands' stream loads were batched.
     public var streamLoadStatistics: PostgresBatchedLookup<StreamID, [RecordedEvent]>.Statistics { streams.statistics }
 
+    /// A check of the loaded state that must hold for the command to go on. It runs on every attempt, against the
+    /// very version the append then expects, so a concurrent change (say, a scope granted to the target) either is
+    /// seen by the check or makes the append fail and the check run again.
+    public typealias Precondition = @Sendable (EmployeeState) throws(CommandError) -> Void
+
     /// Runs `command` against employee `empNo`. With `expectedVersion` (from `If-Match`) a concurrent change is a
     /// `versionMismatch`; without it, the command is decided again on the fresh state.
     public func execute(
         _ command: EmployeeCommand, on empNo: EmployeeNumber, by actor: Actor, expectedVersion: Int? = nil,
-        passwordHash: String? = nil
+        passwordHash: String? = nil, precondition: Precondition? = nil
     ) async throws(CommandError) -> CommandOutcome {
         let stream = EmployeeEventCodec.streamID(empNo)
+        let command = TextNormalization.normalized(command)
         for _ in 0..<Self.maximumAttempts {
             let loaded = try await load(stream)
             let (state, version) = (loaded.state, loaded.version)
             if let expectedVersion, expectedVersion != version { throw .versionMismatch(current: version) }
+            if let precondition, state.employee != nil { try precondition(state) }
             let events: [EmployeeEvent]
             do {
                 events = try decide(state, command, today: today())
