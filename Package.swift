@@ -19,16 +19,17 @@ let package = Package(
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CXCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
-        // What Glibc does not export to Swift: epoll, eventfd, timerfd and a few macros.
+        // What Glibc does not export to Swift: epoll, eventfd, accept4 and a few macros.
         .target(name: "CShim"),
 
         // Swift modules, one responsibility each.
         .target(name: "Crypto", dependencies: ["CLibCrypto"], swiftSettings: strict),
         .target(name: "JSONText", swiftSettings: strict),
-        .target(name: "Postgres", dependencies: ["CLibPQ", "CShim"], swiftSettings: strict),
+        .target(name: "CivilTime", swiftSettings: strict),
+        .target(name: "Postgres", dependencies: ["CLibPQ", "CivilTime"], swiftSettings: strict),
         .target(name: "HTTP", dependencies: ["CShim", "JSONText"], swiftSettings: strict),
         .target(name: "Security", dependencies: ["Crypto", "JSONText", "CArgon2", "CXCrypt"], swiftSettings: strict),
-        .target(name: "Employees", swiftSettings: strict),
+        .target(name: "Employees", dependencies: ["CivilTime"], swiftSettings: strict),
         .target(name: "EventStore", dependencies: ["Postgres", "Crypto", "JSONText"], swiftSettings: strict),
         .target(name: "Records", dependencies: ["Employees", "EventStore", "Postgres", "Crypto"], swiftSettings: strict),
         .target(
@@ -36,7 +37,9 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "App",
-            dependencies: ["Accounts", "Records", "HTTP", "Security", "Employees", "EventStore", "Postgres", "Crypto", "JSONText"],
+            dependencies: [
+                "Accounts", "Records", "HTTP", "Security", "Employees", "EventStore", "Postgres", "Crypto", "JSONText", "CivilTime",
+            ],
             swiftSettings: strict),
         .target(
             name: "EmployeesCLI",
@@ -63,6 +66,6 @@ let package = Package(
         .testTarget(name: "SecurityTests", dependencies: ["Security", "Crypto"], swiftSettings: strict),
         .testTarget(name: "EmployeesTests", dependencies: ["Employees"], swiftSettings: strict),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Postgres", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "AppTests", dependencies: ["App", "Accounts", "Records", "EmployeesCLI", "Crypto", "Employees", "EventStore", "Postgres", "Security", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "AppTests", dependencies: ["App", "Accounts", "Records", "EmployeesCLI", "CivilTime", "Crypto", "Employees", "EventStore", "Postgres", "Security", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -1,3 +1,4 @@
+import CivilTime
 import Employees
 import Foundation
 import Postgres
