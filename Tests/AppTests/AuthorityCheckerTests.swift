@@ -5,6 +5,7 @@ import Security
 import TestSupport
 import XCTest
 
+@testable import Accounts
 @testable import App
 @testable import EmployeesCLI
 @testable import Records
