@@ -47,14 +47,14 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(name: "employees", dependencies: ["EmployeesCLI"], swiftSettings: strict),
         // bench/http: the smallest server of ours to measure against nginx.
-        .executableTarget(name: "HTTPBenchServer", dependencies: ["HTTP"], swiftSettings: strict),
+        .executableTarget(name: "HTTPBenchServer", dependencies: ["HTTP"], path: "Benchmarks/HTTPBenchServer", swiftSettings: strict),
         // bench/fuzz-http: libFuzzer target for the HTTP parser (inert unless built by that script).
-        .executableTarget(name: "HTTPFuzz", dependencies: ["HTTP"], swiftSettings: strict),
+        .executableTarget(name: "HTTPFuzz", dependencies: ["HTTP"], path: "Benchmarks/HTTPFuzz", swiftSettings: strict),
 
         // bench/auth: token verification and password hashing costs.
-        .executableTarget(name: "AuthBench", dependencies: ["Security", "Crypto", "CXCrypt"], swiftSettings: strict),
+        .executableTarget(name: "AuthBench", dependencies: ["Security", "Crypto", "CXCrypt"], path: "Benchmarks/AuthBench", swiftSettings: strict),
         // bench/appender: the batching appender against one transaction per append, on a cluster of its own.
-        .executableTarget(name: "AppendBench", dependencies: ["EventStore", "Postgres"], swiftSettings: strict),
+        .executableTarget(name: "AppendBench", dependencies: ["EventStore", "Postgres"], path: "Benchmarks/AppendBench", swiftSettings: strict),
 
         // Shared test helpers: the throw-away PostgreSQL cluster of a test run, fresh databases, clients.
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport", swiftSettings: strict),
