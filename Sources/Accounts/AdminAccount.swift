@@ -6,33 +6,6 @@ import Postgres
 import Records
 import Security
 
-/// Why `create-admin` did not create an account. Never carries the password.
-public enum AdminAccountError: Error, Sendable, CustomStringConvertible {
-    case invalid(ValidationErrors)
-    case weakPassword(PasswordPolicyViolation)
-    case emailTaken
-    case hashingFailed
-    case command(CommandError)
-
-    public var description: String {
-        switch self {
-        case .invalid(let errors): "invalid employee fields: \(errors)"
-        case .weakPassword(let violation): "the password is refused by the password policy: \(violation)"
-        case .emailTaken: "an employee with this email already exists"
-        case .hashingFailed: "the password could not be hashed"
-        case .command(let error): "the employee could not be created: \(error)"
-        }
-    }
-
-    /// True when the operator typed something wrong (exit status 2), false when the work itself failed.
-    public var isUsageMistake: Bool {
-        switch self {
-        case .invalid, .weakPassword: true
-        case .emailTaken, .hashingFailed, .command: false
-        }
-    }
-}
-
 /// `employees create-admin`: the first account of a fresh installation, with every scope.
 ///
 /// The password is checked by `PasswordPolicy`, hashed with Argon2id (on a Dispatch thread: tens of milliseconds of
@@ -40,11 +13,11 @@ public enum AdminAccountError: Error, Sendable, CustomStringConvertible {
 /// `system` actor; then one `ScopeGranted` per scope. The hash goes to `credentials` only, never into the log.
 public struct AdminAccount: Sendable {
     public let commands: EmployeeCommandService
-    public let hasher: PasswordHasher
+    let passwords: PasswordService
 
     public init(commands: EmployeeCommandService, hasher: PasswordHasher) {
         self.commands = commands
-        self.hasher = hasher
+        passwords = PasswordService(hasher: hasher)
     }
 
     public func create(_ fields: EmployeeFields, password: String) async throws(AdminAccountError) -> CommandOutcome {
@@ -62,7 +35,7 @@ public struct AdminAccount: Sendable {
             throw .weakPassword(error)
         }
         if try await emailIsTaken(profile.email) { throw .emailTaken }
-        let hash = try await hashOffTheCooperativePool(password)
+        let hash = try await hash(password)
         let actor = Actor.system()
         let created: CommandOutcome
         do {
@@ -84,22 +57,17 @@ public struct AdminAccount: Sendable {
 
     private func emailIsTaken(_ email: EmailAddress) async throws(AdminAccountError) -> Bool {
         do {
-            return try await commands.pool.withConnection { connection in
-                try !connection.query("SELECT 1 FROM employees WHERE lower(email) = \(email.uniquenessKey)").isEmpty
-            }
+            return try await EmployeeQueries(pool: commands.pool).isTaken(email)
         } catch {
             throw .command(.unavailable)
         }
     }
 
-    private func hashOffTheCooperativePool(_ password: String) async throws(AdminAccountError) -> String {
-        let hasher = hasher
-        let result: Result<String, PasswordHashError> = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: Result { () throws(PasswordHashError) in try hasher.hash(password) })
-            }
+    private func hash(_ password: String) async throws(AdminAccountError) -> String {
+        do {
+            return try await passwords.hash(password)
+        } catch {
+            throw .hashingFailed
         }
-        guard case .success(let hash) = result else { throw .hashingFailed }
-        return hash
     }
 }

@@ -94,7 +94,7 @@ public struct DemoSeed {
     public func run(sample: [ImportedEmployee]) async throws -> Report {
         var report = try await importSample(sample)
         try await ensureDemoUsers(&report)
-        try await advanceEmployeeNumbers()
+        try await EmployeeNumbers(pool: pool).skipPastHighestInUse()
         return report
     }
 
@@ -170,7 +170,7 @@ public struct DemoSeed {
                 _ = try await commands.execute(
                     .create(number, user.fields, withPassword: true), on: number, by: actor, passwordHash: user.passwordHash)
                 report.demoUsersCreated += 1
-            } else if try await !hasPassword(user.empNo) {
+            } else if try await CredentialStore(pool: pool).passwordHash(of: user.empNo) == nil {
                 _ = try await commands.execute(.setPassword, on: number, by: actor, passwordHash: user.passwordHash)
                 report.demoPasswordsSet += 1
             }
@@ -178,22 +178,6 @@ public struct DemoSeed {
                 let outcome = try await commands.execute(.grantScope(scope.rawValue), on: number, by: actor)
                 report.demoScopesGranted += outcome.events.count
             }
-        }
-    }
-
-    private func hasPassword(_ empNo: Int) async throws -> Bool {
-        try await pool.withConnection { connection in
-            try !connection.query("SELECT 1 FROM credentials WHERE emp_no = \(empNo)").isEmpty
-        }
-    }
-
-    private func advanceEmployeeNumbers() async throws {
-        try await pool.withConnection { connection in
-            _ = try connection.query(
-                """
-                SELECT setval('employee_numbers', greatest(
-                    (SELECT coalesce(max(emp_no), 1) FROM employees), (SELECT last_value FROM employee_numbers)))
-                """)
         }
     }
 
@@ -216,17 +200,6 @@ public struct DemoSeed {
             throw .sampleNotFound(candidates)
         }
         return found
-    }
-}
-
-/// Why `seed-demo` could not start.
-public enum DemoSeedError: Error, Sendable, CustomStringConvertible {
-    case sampleNotFound([String])
-
-    public var description: String {
-        switch self {
-        case .sampleNotFound(let paths): "sample CSV not found; looked at \(paths.joined(separator: ", ")); pass --sample PATH"
-        }
     }
 }
 

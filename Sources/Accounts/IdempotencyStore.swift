@@ -186,6 +186,6 @@ public final class IdempotencyStore: Sendable {
             """
         ).map { try $0.decode(String.self, column: 0) }
         guard let stream = streams.first else { return nil }
-        return lostResponseAnswer((try? EmployeeProjection.employeeNumber(of: StreamID(stream))).map { "/employees/\($0)" })
+        return lostResponseAnswer((try? EmployeeEventCodec.employeeNumber(of: StreamID(stream))).map { "/employees/\($0)" })
     }
 }

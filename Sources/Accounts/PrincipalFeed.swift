@@ -90,7 +90,7 @@ public final class PrincipalFeed: Sendable {
 
     /// Translates one employee event into the principal change it implies.
     public static func apply(_ recorded: RecordedEvent, to table: PrincipalTable) {
-        guard recorded.type != EmployeeEvent.updatedTypeName, let empNo = try? EmployeeProjection.employeeNumber(of: recorded.streamID),
+        guard recorded.type != EmployeeEvent.updatedTypeName, let empNo = try? EmployeeEventCodec.employeeNumber(of: recorded.streamID),
             let event = try? EmployeeEventCodec.domainEvent(recorded)
         else { return }
         let principal = Int64(empNo)

@@ -76,7 +76,7 @@ struct AuthorityChecker {
     mutating func check(_ event: RecordedEvent) {
         eventsChecked += 1
         let actor = event.metadata["principal"]?.stringValue ?? ""
-        let subject = try? EmployeeProjection.employeeNumber(of: event.streamID)
+        let subject = try? EmployeeEventCodec.employeeNumber(of: event.streamID)
         let domainEvent = try? EmployeeEventCodec.domainEvent(event)
         if let reason = judge(actor: actor, subject: subject, event: domainEvent) {
             violations.append(

@@ -73,7 +73,7 @@ public struct EmployeeCommandService: Sendable {
                 case .wrongExpectedVersion(_, _, let actual):
                     if expectedVersion != nil { throw .versionMismatch(current: actual) }
                     continue
-                case .rejected(let rejection) where rejection.reason == "duplicate_email": throw .emailTaken
+                case .rejected(let rejection) where EmployeeRejection(rejection) == .emailTaken: throw .emailTaken
                 case .rejected, .invalidRequest, .unavailable: throw .unavailable
                 }
             }
@@ -85,9 +85,7 @@ public struct EmployeeCommandService: Sendable {
     public func create(_ fields: EmployeeFields, passwordHash: String?, by actor: Actor) async throws(CommandError) -> CommandOutcome {
         let number: Int
         do {
-            number = try await pool.withConnection { connection in
-                try connection.query("SELECT nextval('employee_numbers')").first!.decode(Int.self, column: 0)
-            }
+            number = try await EmployeeNumbers(pool: pool).next()
         } catch {
             throw .unavailable
         }

@@ -12,6 +12,28 @@ public enum EmployeeEventCodec {
         NewEvent(id: id, type: event.typeName, schemaVersion: event.schemaVersion, data: json(.object(event.payload)))
     }
 
+    /// The employee number of an employee stream's id.
+    public static func employeeNumber(of stream: StreamID) throws(EmployeeRejection) -> Int {
+        let prefix = "employee-"
+        guard stream.rawValue.hasPrefix(prefix), let number = Int(stream.rawValue.dropFirst(prefix.count)) else {
+            throw .notAnEmployeeStream
+        }
+        return number
+    }
+
+    /// The stored members of a version-1 `EmployeeCreated` of employee `empNo` with exactly the seven members
+    /// schema 1 writes; nil for any other event, which then folds through the domain.
+    static func createdFields(_ event: RecordedEvent, empNo: Int) -> CreatedEventFields? {
+        guard event.type == "EmployeeCreated", event.streamVersion == 1,
+            let firstName = event.data["first_name"]?.stringValue, let lastName = event.data["last_name"]?.stringValue,
+            let birthDate = event.data["birth_date"]?.stringValue, let gender = event.data["gender"]?.stringValue,
+            let hireDate = event.data["hire_date"]?.stringValue, let email = event.data["email"]?.stringValue,
+            event.data["emp_no"]?.intValue == Int64(empNo), case .object(let members) = event.data, members.count == 7
+        else { return nil }
+        return CreatedEventFields(
+            firstName: firstName, lastName: lastName, birthDate: birthDate, gender: gender, hireDate: hireDate, email: email)
+    }
+
     /// The domain event held by a recorded event of an employee stream.
     public static func domainEvent(_ recorded: RecordedEvent) throws -> EmployeeEvent {
         guard case .object(let members) = recorded.data else { throw EnvelopeError.notAnObject(recorded.type) }

@@ -36,6 +36,13 @@ public struct EmployeeQueries: Sendable {
         try await byNumber.load(empNo)
     }
 
+    /// Whether another employee already has `email` (compared as the unique index compares it).
+    public func isTaken(_ email: EmailAddress) async throws -> Bool {
+        try await pool.withConnection { connection in
+            try !connection.query("SELECT 1 FROM employees WHERE lower(email) = \(email.uniquenessKey)").isEmpty
+        }
+    }
+
     /// Current scopes granted to the employee (as granted: implication is applied when checking).
     public func scopes(of empNo: Int) async throws -> [String] {
         try await pool.withConnection { connection in
