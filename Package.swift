@@ -35,10 +35,12 @@ let package = Package(
         .target(
             name: "Accounts", dependencies: ["Records", "Employees", "EventStore", "Postgres", "Security", "Crypto"],
             swiftSettings: strict),
+        .target(name: "OpenAPI", dependencies: ["Employees", "Security", "EventStore"], swiftSettings: strict),
         .target(
             name: "App",
             dependencies: [
                 "Accounts", "Records", "HTTP", "Security", "Employees", "EventStore", "Postgres", "Crypto", "JSONText", "CivilTime",
+                "OpenAPI",
             ],
             swiftSettings: strict),
         .target(
@@ -66,6 +68,6 @@ let package = Package(
         .testTarget(name: "SecurityTests", dependencies: ["Security", "Crypto"], swiftSettings: strict),
         .testTarget(name: "EmployeesTests", dependencies: ["Employees"], swiftSettings: strict),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Postgres", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "AppTests", dependencies: ["App", "Accounts", "Records", "EmployeesCLI", "CivilTime", "Crypto", "Employees", "EventStore", "Postgres", "Security", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "AppTests", dependencies: ["App", "Accounts", "Records", "EmployeesCLI", "CivilTime", "OpenAPI", "Crypto", "Employees", "EventStore", "Postgres", "Security", "TestSupport"], swiftSettings: strict),
     ]
 )

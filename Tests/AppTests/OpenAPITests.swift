@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import OpenAPI
 import Security
 import TestSupport
 import XCTest

@@ -25,7 +25,7 @@ struct LoggedEvent: Encodable, Sendable {
         try container.encode(event.id.uuidString.lowercased(), forKey: .eventID)
         try container.encode(event.type, forKey: .type)
         try container.encode(event.schemaVersion, forKey: .schemaVersion)
-        try container.encode(EncodableJSON(event.data), forKey: .data)
+        try container.encode(event.data, forKey: .data)
         try container.encode(Self.timestamp(microseconds: event.recordedAtMicroseconds), forKey: .recordedAt)
         try container.encode(event.metadata["principal"]?.stringValue, forKey: .principal)
         let scopes = event.metadata["scopes"]?.arrayValue?.compactMap(\.stringValue) ?? []
@@ -44,45 +44,6 @@ struct LoggedEvent: Encodable, Sendable {
         return String(
             format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
             parts.tm_hour, parts.tm_min, parts.tm_sec, Int32(fraction))
-    }
-}
-
-/// The log's JSON values (data, metadata) inside a response, unchanged.
-struct EncodableJSON: Encodable, Sendable {
-    let value: EventStore.JSONValue
-
-    init(_ value: EventStore.JSONValue) {
-        self.value = value
-    }
-
-    private struct MemberKey: CodingKey {
-        let stringValue: String
-        init(stringValue: String) { self.stringValue = stringValue }
-        var intValue: Int? { nil }
-        init?(intValue: Int) { nil }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        switch value {
-        case .null:
-            var container = encoder.singleValueContainer()
-            try container.encodeNil()
-        case .bool(let flag):
-            var container = encoder.singleValueContainer()
-            try container.encode(flag)
-        case .int(let number):
-            var container = encoder.singleValueContainer()
-            try container.encode(number)
-        case .string(let text):
-            var container = encoder.singleValueContainer()
-            try container.encode(text)
-        case .array(let elements):
-            var container = encoder.unkeyedContainer()
-            for element in elements { try container.encode(EncodableJSON(element)) }
-        case .object(let members):
-            var container = encoder.container(keyedBy: MemberKey.self)
-            for (name, member) in members { try container.encode(EncodableJSON(member), forKey: MemberKey(stringValue: name)) }
-        }
     }
 }
 

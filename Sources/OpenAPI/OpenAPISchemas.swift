@@ -4,33 +4,33 @@ import Security
 
 /// Request and response schemas of the documented operations, keyed by `"METHOD /path"` (OpenAPI path spelling).
 /// Paths and security are not here: `OpenAPIDocument` takes them from the route table.
-enum OpenAPISchemas {
-    typealias JSON = OpenAPIValue
+public enum OpenAPISchemas {
+    public typealias JSON = OpenAPIValue
 
     /// What the document says about one operation beyond its route: parameters other than the path's, the body, and
     /// the responses (the builder adds 400/401/403/404/503 where they apply).
-    struct Operation {
-        var parameters: [JSON] = []
-        var requestBody: JSON?
-        var responses: [String: JSON]
+    public struct Operation {
+        public var parameters: [JSON] = []
+        public var requestBody: JSON?
+        public var responses: [String: JSON]
     }
 
-    static let employeeNumber: JSON = ["type": "integer", "minimum": 1, "maximum": 2_147_483_647]
+    public static let employeeNumber: JSON = ["type": "integer", "minimum": 1, "maximum": 2_147_483_647]
 
-    static func ref(_ name: String) -> JSON { ["$ref": .string("#/components/schemas/\(name)")] }
+    public static func ref(_ name: String) -> JSON { ["$ref": .string("#/components/schemas/\(name)")] }
 
-    static func nullable(_ type: String) -> JSON { ["type": [.string(type), "null"]] }
+    public static func nullable(_ type: String) -> JSON { ["type": [.string(type), "null"]] }
 
-    static func problemResponse(_ description: String) -> JSON {
+    public static func problemResponse(_ description: String) -> JSON {
         ["description": .string(description), "content": ["application/problem+json": ["schema": ref("Problem")]]]
     }
 
     /// Errors of the original system's routes come in its envelope, as `application/json`.
-    static func envelopeErrorResponse(_ description: String) -> JSON {
+    public static func envelopeErrorResponse(_ description: String) -> JSON {
         ["description": .string(description), "content": ["application/json": ["schema": ref("CompatibilityEnvelope")]]]
     }
 
-    static func json(_ description: String, _ schema: JSON, mediaType: String = "application/json", headers: [String: JSON] = [:]) -> JSON {
+    public static func json(_ description: String, _ schema: JSON, mediaType: String = "application/json", headers: [String: JSON] = [:]) -> JSON {
         var response: [String: JSON] = ["description": .string(description), "content": [mediaType: ["schema": schema]]]
         if !headers.isEmpty {
             response["headers"] = .object(headers.mapValues { ["description": $0, "schema": ["type": "string"]] })
@@ -38,11 +38,11 @@ enum OpenAPISchemas {
         return .object(response)
     }
 
-    static func query(_ name: String, _ schema: JSON, _ description: String) -> JSON {
+    public static func query(_ name: String, _ schema: JSON, _ description: String) -> JSON {
         ["name": .string(name), "in": "query", "required": false, "schema": schema, "description": .string(description)]
     }
 
-    static func object(_ properties: [String: JSON], required: [String], additionalProperties: Bool = false) -> JSON {
+    public static func object(_ properties: [String: JSON], required: [String], additionalProperties: Bool = false) -> JSON {
         [
             "type": "object", "properties": .object(properties), "required": .array(required.map(JSON.string)),
             "additionalProperties": .bool(additionalProperties),
@@ -51,7 +51,7 @@ enum OpenAPISchemas {
 
     /// A form's fields: the named ones, and any others (ignored), each given once as one string. No name or value
     /// may hold a NUL (`URLEncodedForm` refuses the whole form).
-    static func form(_ properties: [String: JSON], required: [String]) -> JSON {
+    public static func form(_ properties: [String: JSON], required: [String]) -> JSON {
         [
             "type": "object", "properties": .object(properties.mapValues(withoutNUL)),
             "required": .array(required.map(JSON.string)), "additionalProperties": formText,
@@ -59,17 +59,17 @@ enum OpenAPISchemas {
         ]
     }
 
-    static let noNUL: JSON = #"^[^\u0000]*$"#
-    static let formText: JSON = ["type": "string", "pattern": noNUL]
+    public static let noNUL: JSON = #"^[^\u0000]*$"#
+    public static let formText: JSON = ["type": "string", "pattern": noNUL]
 
     /// `schema` for a form field: a plain string gets the NUL-free pattern unless it has its own pattern or values.
-    static func withoutNUL(_ schema: JSON) -> JSON {
+    public static func withoutNUL(_ schema: JSON) -> JSON {
         guard var members = schema.objectMembers, members["pattern"] == nil, members["enum"] == nil else { return schema }
         members["pattern"] = noNUL
         return .object(members)
     }
 
-    static func text(maximumLength: Int64? = nil, format: String? = nil, description: String? = nil) -> JSON {
+    public static func text(maximumLength: Int64? = nil, format: String? = nil, description: String? = nil) -> JSON {
         var schema: [String: JSON] = ["type": "string"]
         if let maximumLength { schema["maxLength"] = .integer(maximumLength) }
         if let format { schema["format"] = .string(format) }
@@ -77,44 +77,44 @@ enum OpenAPISchemas {
         return .object(schema)
     }
 
-    static func integer(minimum: Int64? = nil, maximum: Int64? = nil) -> JSON {
+    public static func integer(minimum: Int64? = nil, maximum: Int64? = nil) -> JSON {
         var schema: [String: JSON] = ["type": "integer"]
         if let minimum { schema["minimum"] = .integer(minimum) }
         if let maximum { schema["maximum"] = .integer(maximum) }
         return .object(schema)
     }
 
-    static func jsonBody(_ schema: JSON) -> JSON {
+    public static func jsonBody(_ schema: JSON) -> JSON {
         ["required": true, "content": ["application/json": ["schema": schema]]]
     }
 
-    static let pageAfter = query(
+    public static let pageAfter = query(
         "after", integer(minimum: 0, maximum: Int64.max), "Return entries after this cursor (0: from the start)")
-    static let pageLimit = query("limit", integer(minimum: 1, maximum: 1_000), "Entries per page (default 100)")
+    public static let pageLimit = query("limit", integer(minimum: 1, maximum: 1_000), "Entries per page (default 100)")
 
     /// `application/x-www-form-urlencoded` bodies: the OAuth2 endpoints and the original system's form routes.
-    static func formBody(_ schema: JSON) -> JSON {
+    public static func formBody(_ schema: JSON) -> JSON {
         ["required": true, "content": ["application/x-www-form-urlencoded": ["schema": schema]]]
     }
 
-    static func header(_ name: String, _ schema: JSON, _ description: String) -> JSON {
+    public static func header(_ name: String, _ schema: JSON, _ description: String) -> JSON {
         ["name": .string(name), "in": "header", "required": false, "schema": schema, "description": .string(description)]
     }
 
     /// Makes a retried unsafe request safe (`IdempotencyMiddleware`): the same key and request answer the first response.
-    static let idempotencyKey = header(
+    public static let idempotencyKey = header(
         "Idempotency-Key", ["type": "string", "pattern": "^[!-~]{1,255}$"],
         "1 to 255 visible ASCII characters naming this request, so a retry of it changes nothing twice")
 
     /// Statuses every form route of the original system may answer besides its success, in its envelope.
-    static let formErrors: [String: JSON] = [
+    public static let formErrors: [String: JSON] = [
         "413": envelopeErrorResponse("The body is too large"),
         "415": envelopeErrorResponse("The body is not application/x-www-form-urlencoded"),
         "422": envelopeErrorResponse("Fields are missing or invalid (`data.errors` names each)"),
     ]
 
     /// The operations' parameters, bodies and responses. Date bounds depend on `today` (UTC), as the API's do.
-    static func operations(today: CalendarDate) -> [String: Operation] {
+    public static func operations(today: CalendarDate) -> [String: Operation] {
         let dates = DateBounds(today: today)
         let tokenErrors: [String: JSON] = [
             "400": json(
@@ -285,15 +285,15 @@ enum OpenAPISchemas {
 
     /// The original's search: each path segment 1 to 16 (14) characters holding a `%` wildcard.
     /// The scope names as a regular expression alternation.
-    static let scopeNames = Scope.allCases.map { NSRegularExpression.escapedPattern(for: $0.rawValue) }.joined(separator: "|")
+    public static let scopeNames = Scope.allCases.map { NSRegularExpression.escapedPattern(for: $0.rawValue) }.joined(separator: "|")
 
-    static let compatSearchResponses: [String: JSON] = [
+    public static let compatSearchResponses: [String: JSON] = [
         "200": json(
             "At most 1000 matching records", envelope(["type": "array", "items": ref("CompatibilityEmployee")]))
     ]
 
     /// The compatibility routes' path parameters, which `OpenAPIDocument` cannot type from the route pattern alone.
-    static let pathParameterSchemas: [String: JSON] = [
+    public static let pathParameterSchemas: [String: JSON] = [
         "last_name": ["type": "string", "minLength": 1, "maxLength": 16, "pattern": searchPattern],
         "first_name": ["type": "string", "minLength": 1, "maxLength": 14, "pattern": searchPattern],
         "scope": ["type": "string", "enum": .array(Scope.allCases.map { .string($0.rawValue) })],
@@ -305,7 +305,7 @@ enum OpenAPISchemas {
     /// API accepts, written without lookahead so that any JSON Schema tool can generate from it:
     /// ordinary characters, or a run of `%` (hex digits between single `%`s) ended by a character that is not a
     /// hex digit, or by one hex digit and such a character; then the last such run, optionally with one hex digit.
-    static let searchPattern: JSON = {
+    public static let searchPattern: JSON = {
         let other = #"[^/%\u0000]"#
         let notHex = #"[^/%\u00000-9A-Fa-f]"#
         let hex = "[0-9A-Fa-f]"
@@ -316,7 +316,7 @@ enum OpenAPISchemas {
 
     /// The original system's routes answer their own errors in the envelope, but a request the HTTP layer refuses
     /// before routing (a path that is not percent-encoded UTF-8) gets the problem every other route gets.
-    static let envelopeOrProblem: JSON = [
+    public static let envelopeOrProblem: JSON = [
         "description": "The request is malformed",
         "content": [
             "application/json": ["schema": ref("CompatibilityEnvelope")],
@@ -324,7 +324,7 @@ enum OpenAPISchemas {
         ],
     ]
 
-    static func envelope(_ data: JSON) -> JSON {
+    public static func envelope(_ data: JSON) -> JSON {
         object(
             [
                 "status": object(["code": ["const": 200], "text": text()], required: ["code", "text"]),
@@ -337,18 +337,18 @@ enum OpenAPISchemas {
 
     /// Characters no name may hold: C0 and C1 controls, DEL, the line and paragraph separators, and the
     /// bidirectional controls (Unicode Bidi_Control).
-    static let forbiddenInNames = #"\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069"#
+    public static let forbiddenInNames = #"\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069"#
     /// Unicode White_Space: trimmed from both ends before the checks.
-    static let whiteSpace = #"\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"#
+    public static let whiteSpace = #"\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"#
     /// Some of the characters that show by themselves (letters, digits, punctuation, symbols of common scripts); a
     /// name needs at least one visible character, and JSON Schema patterns have no Unicode categories to say so.
-    static let visible = #"!-~\u00A1-\u00AC\u00AE-\u024F\u0391-\u03C9\u0400-\u0481\u4E00-\u9FFF"#
+    public static let visible = #"!-~\u00A1-\u00AC\u00AE-\u024F\u0391-\u03C9\u0400-\u0481\u4E00-\u9FFF"#
 
     /// A name of 1 to `maximumLength` characters once white space is trimmed, without forbidden characters, whose
     /// first character (after the white space) is visible. The API also accepts names whose first visible character
     /// comes later or belongs to another script; the pattern describes a subset so that everything it allows is
     /// accepted.
-    static func name(maximumLength: Int) -> JSON {
+    public static func name(maximumLength: Int) -> JSON {
         let allowed = "[^\(forbiddenInNames)]"
         let inner = "[^\(forbiddenInNames)\(whiteSpace)]"
         let pattern = "^[\(whiteSpace)]*[\(visible)](?:\(allowed){0,\(maximumLength - 2)}\(inner))?[\(whiteSpace)]*$"
@@ -360,7 +360,7 @@ enum OpenAPISchemas {
 
     /// The practical RFC 5322 subset the API accepts: a dot-atom local part and a host name of two or more labels,
     /// the last starting with a letter. Lengths are bounded below the API's (64 for the local part, 255 in all).
-    static let email: JSON = {
+    public static let email: JSON = {
         let atom = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,15}"
         let label = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?"
         let topLevel = "[A-Za-z](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?"
@@ -371,17 +371,17 @@ enum OpenAPISchemas {
     }()
 
     /// `PasswordPolicy`'s lengths; its blocklists cannot be stated by a schema and are described in the 422.
-    static let password: JSON = [
+    public static let password: JSON = [
         "type": "string", "minLength": .integer(Int64(PasswordPolicy.minimumLength)),
         "maxLength": .integer(Int64(PasswordPolicy.maximumLength)),
         "description": "15 to 256 characters (after NFC); not common, repetitive or sequential; without your names or email",
     ]
 
-    static let gender: JSON = ["type": "string", "enum": ["M", "F"]]
+    public static let gender: JSON = ["type": "string", "enum": ["M", "F"]]
 
     /// The domain's date ranges as ISO dates. The hire date's lower bound is the earliest birth date's next day, the
     /// part of "hire date after birth date" that one field's schema can state.
-    struct DateBounds {
+    public struct DateBounds {
         let birthDate: JSON
         let hireDate: JSON
 
@@ -404,7 +404,7 @@ enum OpenAPISchemas {
         }
     }
 
-    static func employeeCreate(_ dates: DateBounds) -> JSON {
+    public static func employeeCreate(_ dates: DateBounds) -> JSON {
         object(
             [
                 "first_name": name(maximumLength: FirstName.maximumLength),
@@ -415,7 +415,7 @@ enum OpenAPISchemas {
             required: ["first_name", "last_name", "birth_date", "gender", "hire_date", "email"])
     }
 
-    static func employeePatch(_ dates: DateBounds) -> JSON {
+    public static func employeePatch(_ dates: DateBounds) -> JSON {
         func orNull(_ schema: JSON) -> JSON { ["anyOf": [schema, ["type": "null"]]] }
         return object(
             [
@@ -429,7 +429,7 @@ enum OpenAPISchemas {
             required: [])
     }
 
-    static let scopeGrant: JSON = {
+    public static let scopeGrant: JSON = {
         let scopes: JSON = ["type": "string", "enum": .array(Scope.allCases.map { .string($0.rawValue) })]
         let roles: JSON = ["type": "string", "enum": .array(Role.allCases.map { .string($0.rawValue) })]
         return [
@@ -441,7 +441,7 @@ enum OpenAPISchemas {
         ]
     }()
 
-    static let passwordChange: JSON = object(
+    public static let passwordChange: JSON = object(
         [
             "current_password": [
                 "description": "Required unless the token has admin:write", "anyOf": [["type": "string"], ["type": "null"]],
@@ -451,7 +451,7 @@ enum OpenAPISchemas {
         required: ["new_password"])
 
     /// The original's create form: no `empNo` (or a blank one), every field, email and password included.
-    static func compatCreateForm(_ dates: DateBounds) -> JSON {
+    public static func compatCreateForm(_ dates: DateBounds) -> JSON {
         form(
             [
                 "empNo": ["type": "string", "pattern": "^ *$"],
@@ -463,7 +463,7 @@ enum OpenAPISchemas {
     }
 
     /// The original's update form: `empNo` and every personal field; email and password are ignored.
-    static func compatUpdateForm(_ dates: DateBounds) -> JSON {
+    public static func compatUpdateForm(_ dates: DateBounds) -> JSON {
         form(
             [
                 "empNo": ["type": "string", "pattern": "^ *0*[1-9][0-9]{0,8} *$", "description": "The employee number (1 to 2147483647)"],
@@ -474,12 +474,12 @@ enum OpenAPISchemas {
             required: ["empNo", "firstName", "lastName", "birthDate", "gender", "hireDate"])
     }
 
-    static func components(today: CalendarDate) -> [String: JSON] {
+    public static func components(today: CalendarDate) -> [String: JSON] {
         let dates = DateBounds(today: today)
         return staticComponents.merging(["EmployeeCreate": employeeCreate(dates), "EmployeePatch": employeePatch(dates)]) { first, _ in first }
     }
 
-    static let staticComponents: [String: JSON] = [
+    public static let staticComponents: [String: JSON] = [
         "EmployeeRecord": object(
             [
                 "emp_no": employeeNumber, "first_name": text(maximumLength: 14), "last_name": text(maximumLength: 16),

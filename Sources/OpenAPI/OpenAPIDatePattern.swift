@@ -1,9 +1,9 @@
 /// Regular expressions for ranges of ISO dates, so the OpenAPI document can state the domain's date bounds: ISO
 /// `yyyy-mm-dd` strings of equal length order as their dates do, so a range of dates is a range of strings, which a
 /// pattern spells digit by digit. Whether the day exists is left to `format: date` next to the pattern.
-enum OpenAPIDatePattern {
+public enum OpenAPIDatePattern {
     /// A pattern (without anchors) matching the strings of `first`'s layout from `first` to `last`, both included.
-    static func range(_ first: String, _ last: String) -> String {
+    public static func range(_ first: String, _ last: String) -> String {
         precondition(first.count == last.count && first <= last, "a range of equal-length strings")
         return range(Array(first), Array(last))
     }
