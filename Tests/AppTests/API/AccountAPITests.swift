@@ -7,19 +7,7 @@ import XCTest
 
 @testable import App
 
-final class AccountAPITests: XCTestCase {
-    private var harness: ServiceHarness!
-
-    override func setUp() async throws {
-        harness = try await ServiceHarness.start()
-    }
-
-    override func tearDown() async throws {
-        await harness?.stop()
-    }
-
-    private var client: HTTPTestClient { harness.client }
-
+final class AccountAPITests: ServiceTestCase {
     private func eventTypes(of empNo: Int) async throws -> [String] {
         try await harness.service.context.pool.withConnection { connection in
             try connection.query("SELECT event_type FROM events WHERE stream_id = \("employee-\(empNo)") ORDER BY position")

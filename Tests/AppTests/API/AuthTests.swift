@@ -8,19 +8,7 @@ import XCTest
 @testable import App
 
 /// The token endpoint, refresh rotation, revocation, throttling and the security log, over real sockets.
-final class AuthTests: XCTestCase {
-    private var harness: ServiceHarness!
-
-    override func setUp() async throws {
-        harness = try await ServiceHarness.start()
-    }
-
-    override func tearDown() async throws {
-        await harness?.stop()
-    }
-
-    private var client: HTTPTestClient { harness.client }
-
+final class AuthTests: ServiceTestCase {
     static let password = "violet tramway nineteen lanterns"
     /// Fixtures are hashed cheaply (verification reads the parameters from the hash); the service still spends a
     /// current-parameter Argon2id computation on every failure and rehashes after every success.

@@ -12,6 +12,7 @@ import XCTest
 /// installed by `.ci/setup`; without it the test fails (it never installs anything itself).
 final class SchemathesisTests: XCTestCase {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .appendingPathComponent("python/api_schema_check.py").path
 
     /// The run's upper bound; Schemathesis itself is bounded by `--max-examples` and normally takes well under it.

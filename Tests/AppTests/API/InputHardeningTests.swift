@@ -9,19 +9,7 @@ import XCTest
 
 /// The security review's medium and low findings, through HTTP: invisible and reordering text in names, Unicode
 /// normalization, strict instants, and the headers that keep browsers and caches from mishandling answers.
-final class InputHardeningTests: XCTestCase {
-    private var harness: ServiceHarness!
-
-    override func setUp() async throws {
-        harness = try await ServiceHarness.start()
-    }
-
-    override func tearDown() async throws {
-        await harness?.stop()
-    }
-
-    private var client: HTTPTestClient { harness.client }
-
+final class InputHardeningTests: ServiceTestCase {
     private func newEmployee(firstName: String, lastName: String = "Simmel", email: String) -> [String: Any] {
         [
             "first_name": firstName, "last_name": lastName, "birth_date": "1964-06-02", "gender": "F",

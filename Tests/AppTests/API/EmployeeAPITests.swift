@@ -8,19 +8,7 @@ import XCTest
 
 @testable import App
 
-final class EmployeeAPITests: XCTestCase {
-    private var harness: ServiceHarness!
-
-    override func setUp() async throws {
-        harness = try await ServiceHarness.start()
-    }
-
-    override func tearDown() async throws {
-        await harness?.stop()
-    }
-
-    private var client: HTTPTestClient { harness.client }
-
+final class EmployeeAPITests: ServiceTestCase {
     private func logPosition() async throws -> Int64 {
         try await harness.service.context.pool.withConnection { connection in
             try connection.query("SELECT position FROM event_log_head").first!.decode(Int64.self, column: 0)

@@ -9,19 +9,7 @@ import XCTest
 @testable import App
 @testable import Records
 
-final class IdempotencyTests: XCTestCase {
-    private var harness: ServiceHarness!
-
-    override func setUp() async throws {
-        harness = try await ServiceHarness.start()
-    }
-
-    override func tearDown() async throws {
-        await harness?.stop()
-    }
-
-    private var client: HTTPTestClient { harness.client }
-
+final class IdempotencyTests: ServiceTestCase {
     private let newEmployee: [String: Any] = [
         "first_name": "Bezalel", "last_name": "Simmel", "birth_date": "1964-06-02", "gender": "F",
         "hire_date": "1985-11-21", "email": "bezalel.simmel@example.com",

@@ -9,19 +9,7 @@ import XCTest
 @testable import App
 
 /// The auditors' routes over real sockets: history, the paged log, the live NDJSON stream, the security log.
-final class AuditAPITests: XCTestCase {
-    private var harness: ServiceHarness!
-
-    override func setUp() async throws {
-        harness = try await ServiceHarness.start()
-    }
-
-    override func tearDown() async throws {
-        await harness?.stop()
-    }
-
-    private var client: HTTPTestClient { harness.client }
-
+final class AuditAPITests: ServiceTestCase {
     private func auditorToken() async throws -> String {
         let auditor = try await harness.makeEmployee(email: "auditor@example.com", scopes: [.auditRead])
         return try harness.token(for: auditor, scopes: [.auditRead])

@@ -11,6 +11,7 @@ final class PythonTokenTests: XCTestCase {
     static let password = "violet tramway nineteen lanterns"
 
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .appendingPathComponent("python/run_token_tests.sh")
 
     func testOurEdDSATokensAgainstPyJWTAndOauthlib() async throws {

@@ -7,19 +7,7 @@ import XCTest
 
 /// `GET /metrics` over a real socket: well-formed Prometheus text, counts by operation and status (401/403
 /// included), and no high-cardinality labels.
-final class MetricsTests: XCTestCase {
-    private var harness: ServiceHarness!
-
-    override func setUp() async throws {
-        harness = try await ServiceHarness.start()
-    }
-
-    override func tearDown() async throws {
-        await harness?.stop()
-    }
-
-    private var client: HTTPTestClient { harness.client }
-
+final class MetricsTests: ServiceTestCase {
     /// Sample lines by series (name plus labels), as the scraper reads them.
     private func scrape() async throws -> (text: String, samples: [String: Double]) {
         let response = try await client.send("GET", "/metrics")

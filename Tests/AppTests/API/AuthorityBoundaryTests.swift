@@ -10,19 +10,7 @@ import XCTest
 /// A command that changes who can act as an account (another's password, disable, enable, revoking a scope) is
 /// allowed only when the caller's effective scopes cover every scope the account holds; otherwise 403, nothing
 /// appended, and a security-log entry. Through HTTP, for each command and each (caller, target) pair that matters.
-final class AuthorityBoundaryTests: XCTestCase {
-    private var harness: ServiceHarness!
-
-    override func setUp() async throws {
-        harness = try await ServiceHarness.start()
-    }
-
-    override func tearDown() async throws {
-        await harness?.stop()
-    }
-
-    private var client: HTTPTestClient { harness.client }
-
+final class AuthorityBoundaryTests: ServiceTestCase {
     private func eventCount(of empNo: Int) async throws -> Int {
         try await harness.service.context.pool.withConnection { connection in
             try connection.query("SELECT count(*) FROM events WHERE stream_id = \("employee-\(empNo)")").first!.decode(Int.self, column: 0)
