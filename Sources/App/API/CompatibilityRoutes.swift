@@ -20,58 +20,40 @@ enum CompatibilityRoutes {
     static let maximumSearchResults = 1000
 
     static func register(in table: inout RouteTable, context: APIContext) throws(RouterError) {
-        for (pattern, operationID) in [(adminMe, "compatAdminMe"), (apiMe, "compatApiMe")] {
+        typealias Handler = @Sendable (APIRequest, APIContext) async throws -> HTTPResponse
+        let routes: [(HTTPMethod, String, String, String, Access, Handler)] = [
+            (.GET, adminMe, "compatAdminMe", "The caller's own record and scopes (original system)", .scopes([.userRead]), me),
+            (.GET, apiMe, "compatApiMe", "The caller's own record and scopes (original system)", .scopes([.userRead]), me),
+            (
+                .GET, search, "compatSearchGet", "Search by LIKE patterns on last and first name (original system)",
+                .scopes([.adminRead]), searchEmployees
+            ),
+            (
+                .POST, search, "compatSearchPost", "Search by LIKE patterns on last and first name (original system)",
+                .scopes([.adminRead]), searchEmployees
+            ),
+            (
+                .GET, adminGetUpdate, "compatAdminGetUpdate", "Read any employee for editing (original system)",
+                .scopes([.adminRead]), employeeForUpdate
+            ),
+            (
+                .GET, ownGetUpdate, "compatOwnGetUpdate", "Read one's own record for editing (original system)",
+                .ownRecordOnly([.userRead]), employeeForUpdate
+            ),
+            (
+                .POST, adminSave, "compatAdminSave", "Create or update any employee from a form (original system)",
+                .scopes([.adminWrite]), saveAsAdmin
+            ),
+            (
+                .POST, userSave, "compatUserSave", "Update one's own record from a form (original system)",
+                .scopes([.userWrite]), saveOwn
+            ),
+        ]
+        for (method, pattern, operationID, summary, access, handler) in routes {
             try table.add(
-                .GET, pattern,
-                Route(
-                    operationID: operationID, summary: "The caller's own record and scopes (original system)",
-                    access: .scopes([.userRead])
-                ) {
-                    try await me($0, context)
-                })
+                method, pattern,
+                Route(operationID: operationID, summary: summary, access: access) { try await handler($0, context) })
         }
-        for method in [HTTPMethod.GET, .POST] {
-            try table.add(
-                method, search,
-                Route(
-                    operationID: "compatSearch\(method == .GET ? "Get" : "Post")",
-                    summary: "Search by LIKE patterns on last and first name (original system)", access: .scopes([.adminRead])
-                ) {
-                    try await searchEmployees($0, context)
-                })
-        }
-        try table.add(
-            .GET, adminGetUpdate,
-            Route(
-                operationID: "compatAdminGetUpdate", summary: "Read any employee for editing (original system)",
-                access: .scopes([.adminRead])
-            ) {
-                try await employeeForUpdate($0, context)
-            })
-        try table.add(
-            .GET, ownGetUpdate,
-            Route(
-                operationID: "compatOwnGetUpdate", summary: "Read one's own record for editing (original system)",
-                access: .ownRecordOnly([.userRead])
-            ) {
-                try await employeeForUpdate($0, context)
-            })
-        try table.add(
-            .POST, adminSave,
-            Route(
-                operationID: "compatAdminSave", summary: "Create or update any employee from a form (original system)",
-                access: .scopes([.adminWrite])
-            ) {
-                try await saveAsAdmin($0, context)
-            })
-        try table.add(
-            .POST, userSave,
-            Route(
-                operationID: "compatUserSave", summary: "Update one's own record from a form (original system)",
-                access: .scopes([.userWrite])
-            ) {
-                try await saveOwn($0, context)
-            })
     }
 
     /// Whether a raw request path belongs to the original system's routes: all their answers use the envelope,
