@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Glibc
+import TestSupport
 
 /// A raw loopback connection that reads a response as it arrives, for endless (streamed) bodies that
 /// `HTTPTestClient`, which reads until the server closes, cannot consume. Blocking calls run on a dispatch queue,
@@ -15,18 +16,11 @@ struct StreamingTestConnection: Sendable {
     private static let queue = DispatchQueue(label: "streaming-test-connection", attributes: .concurrent)
 
     static func open(port: Int, path: String, headers: [(String, String)]) throws -> StreamingTestConnection {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw Failure(description: "socket: \(errno)") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else {
-            Glibc.close(descriptor)
-            throw Failure(description: "connect: \(errno)")
+        let descriptor: Int32
+        do {
+            descriptor = try LoopbackSocket.connect(port: port)
+        } catch {
+            throw Failure(description: error.description)
         }
         var head = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }

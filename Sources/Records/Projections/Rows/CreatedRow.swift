@@ -5,12 +5,7 @@ import EventStore
 /// through `EmployeeEventCodec.createdFields` straight from the stored members: the values were validated when the event was made, and decoding them through
 /// the domain again would cost more than writing the row. Any other shape folds through the domain.
 struct CreatedRow {
-    let firstName: String
-    let lastName: String
-    let birthDate: String
-    let gender: String
-    let hireDate: String
-    let email: String
+    let fields: CreatedEventFields
     let schemaVersion: Int
     let createdAt: Int64
     private(set) var version: Int
@@ -19,12 +14,7 @@ struct CreatedRow {
 
     init?(_ event: RecordedEvent, empNo: Int) {
         guard let fields = EmployeeEventCodec.createdFields(event, empNo: empNo) else { return nil }
-        firstName = fields.firstName
-        lastName = fields.lastName
-        birthDate = fields.birthDate
-        gender = fields.gender
-        hireDate = fields.hireDate
-        email = fields.email
+        self.fields = fields
         schemaVersion = event.schemaVersion
         createdAt = event.recordedAtMicroseconds
         version = event.streamVersion
@@ -39,12 +29,12 @@ struct CreatedRow {
 
     func append(to employees: inout EmployeeColumns, empNo: Int) {
         employees.empNos.append(Int32(empNo))
-        employees.birthDates.append(birthDate)
-        employees.firstNames.append(firstName)
-        employees.lastNames.append(lastName)
-        employees.genders.append(gender)
-        employees.hireDates.append(hireDate)
-        employees.emails.append(email)
+        employees.birthDates.append(fields.birthDate)
+        employees.firstNames.append(fields.firstName)
+        employees.lastNames.append(fields.lastName)
+        employees.genders.append(fields.gender)
+        employees.hireDates.append(fields.hireDate)
+        employees.emails.append(fields.email)
         employees.disabled.append(false)
         employees.versions.append(Int32(version))
         employees.createdAt.append(createdAt)
@@ -54,9 +44,9 @@ struct CreatedRow {
     /// The same employee folded through the domain, for a stream that goes on with other events.
     func folded(empNo: Int) throws -> FoldedRow {
         let payload: [String: EventValue] = [
-            "emp_no": .integer(empNo), "first_name": .string(firstName), "last_name": .string(lastName),
-            "birth_date": .string(birthDate), "gender": .string(gender), "hire_date": .string(hireDate),
-            "email": .string(email),
+            "emp_no": .integer(empNo), "first_name": .string(fields.firstName), "last_name": .string(fields.lastName),
+            "birth_date": .string(fields.birthDate), "gender": .string(fields.gender), "hire_date": .string(fields.hireDate),
+            "email": .string(fields.email),
         ]
         var row = FoldedRow()
         row.fold(try EmployeeEvent(typeName: "EmployeeCreated", schemaVersion: schemaVersion, payload: payload), version: 1, at: createdAt)
