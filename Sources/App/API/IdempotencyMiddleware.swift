@@ -1,6 +1,7 @@
 import Accounts
 import Crypto
 import HTTP
+import JSONText
 import Postgres
 import Security
 

@@ -1,32 +1,3 @@
-import JSONText
-
-/// A JSON value as read by `StrictJSONParser`: untrusted input (token parts, request bodies) parsed strictly.
-public enum StrictJSONValue: Sendable, Equatable {
-    case null
-    case bool(Bool)
-    case integer(Int64)
-    /// A number with a fraction or exponent, or an integer outside `Int64`.
-    case fractional(Double)
-    case string(String)
-    case array([StrictJSONValue])
-    case object([String: StrictJSONValue])
-
-    public var numericValue: Double? {
-        switch self {
-        case .integer(let value): Double(value)
-        case .fractional(let value): value
-        default: nil
-        }
-    }
-}
-
-/// Why JSON text was refused. Deliberately coarse: the caller only needs to know it was not acceptable.
-public enum StrictJSONError: Error, Sendable, Equatable {
-    case syntax
-    case duplicateKey
-    case tooDeep
-}
-
 /// An RFC 8259 parser for untrusted token headers and claims that is stricter than `JSONSerialization`:
 /// a duplicate member name (after unescaping) is an error instead of "last one wins" (RFC 7515 §5.2, RFC 8725
 /// §3.12), nesting deeper than `maximumDepth` is refused before recursing, strings must be valid UTF-8 without
@@ -210,42 +181,5 @@ public struct StrictJSONParser {
         let start = index
         while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
         return index - start
-    }
-}
-
-/// Writes JSON objects with members in the order given, so issued headers and thumbprint inputs are byte-stable.
-struct JSONObjectWriter {
-    private var text = "{"
-    private var isEmpty = true
-
-    mutating func add(_ key: String, string value: String) {
-        addKey(key)
-        Self.appendQuoted(value, to: &text)
-    }
-
-    mutating func add(_ key: String, integer value: Int64) {
-        addKey(key)
-        text += String(value)
-    }
-
-    mutating func add(_ key: String, rawJSON value: String) {
-        addKey(key)
-        text += value
-    }
-
-    var json: String { text + "}" }
-
-    private mutating func addKey(_ key: String) {
-        if !isEmpty { text += "," }
-        isEmpty = false
-        Self.appendQuoted(key, to: &text)
-        text += ":"
-    }
-
-    /// Appends `value` as a JSON string literal (see `JSONStringLiteral.appendQuoted`).
-    static func appendQuoted(_ value: String, to text: inout String) {
-        var bytes: [UInt8] = []
-        JSONStringLiteral.appendQuoted(value, to: &bytes)
-        text += String(decoding: bytes, as: UTF8.self)
     }
 }
