@@ -63,6 +63,7 @@ let package = Package(
 
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: strict),
+        .testTarget(name: "CivilTimeTests", dependencies: ["CivilTime"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CShim"], resources: [.copy("Corpus")], swiftSettings: strict),
         .testTarget(name: "SecurityTests", dependencies: ["Security", "Crypto"], swiftSettings: strict),
