@@ -2,9 +2,10 @@
 import PackageDescription
 
 /// Layers, lowest first. An arrow only ever points down (docs/ARCHITECTURE.md draws the map):
-/// employees → EmployeesCLI → App → {Accounts, Records, HTTP, Security, …}; Accounts → {Records, Security, EventStore};
-/// Records → {Employees, EventStore, Postgres}; EventStore → {Postgres, Crypto, JSONText}; Security → {Crypto, JSONText};
-/// HTTP → JSONText. C libraries enter only through the system-library targets and CShim.
+/// employees → EmployeesCLI → App → {Accounts, Records, OpenAPI, HTTP, Security, …}; Accounts → {Records, Security,
+/// EventStore}; Records → {Employees, EventStore, Postgres}; EventStore → {Postgres, Crypto, JSONText};
+/// Security → {Crypto, JSONText}; HTTP → JSONText; Employees, Postgres → CivilTime. C libraries enter only through
+/// the system-library targets and CShim.
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
 let package = Package(
