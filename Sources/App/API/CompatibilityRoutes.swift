@@ -1,6 +1,7 @@
 import Employees
 import Foundation
 import HTTP
+import Records
 import Security
 
 /// The original FastAPI system's routes (behai-nguyen/fastapi_learning), with its scopes, form fields, field names,
@@ -19,68 +20,42 @@ enum CompatibilityRoutes {
     static let maximumSearchResults = 1000
 
     static func register(in table: inout RouteTable, context: APIContext) throws(RouterError) {
-        for (pattern, operationID) in [(adminMe, "compatAdminMe"), (apiMe, "compatApiMe")] {
-            try table.add(
-                .GET, pattern,
-                Route(
-                    operationID: operationID, summary: "The caller's own record and scopes (original system)",
-                    access: .scopes([.userRead])
-                ) {
-                    try await me($0, context)
-                })
+        typealias Handler = @Sendable (APIRequest, APIContext) async throws -> HTTPResponse
+        typealias PageHandler = @Sendable (APIRequest, EmployeePages) async throws -> HTTPResponse
+        let routes: [(HTTPMethod, String, String, String, Access, Handler, PageHandler?)] = [
+            (.GET, adminMe, "compatAdminMe", "The caller's own record and scopes (original system)", .scopes([.userRead]), me, nil),
+            (.GET, apiMe, "compatApiMe", "The caller's own record and scopes (original system)", .scopes([.userRead]), me, nil),
+            (
+                .GET, search, "compatSearchGet", "Search by LIKE patterns on last and first name (original system)",
+                .scopes([.adminRead]), searchEmployees, { try await $1.results($0) }
+            ),
+            (
+                .POST, search, "compatSearchPost", "Search by LIKE patterns on last and first name (original system)",
+                .scopes([.adminRead]), searchEmployees, { try await $1.results($0) }
+            ),
+            (
+                .GET, adminGetUpdate, "compatAdminGetUpdate", "Read any employee for editing (original system)",
+                .scopes([.adminRead]), employeeForUpdate, { try await $1.record($0, editing: .anyRecord) }
+            ),
+            (
+                .GET, ownGetUpdate, "compatOwnGetUpdate", "Read one's own record for editing (original system)",
+                .ownRecordOnly([.userRead]), employeeForUpdate, { try await $1.record($0, editing: .ownRecord) }
+            ),
+            (
+                .POST, adminSave, "compatAdminSave", "Create or update any employee from a form (original system)",
+                .scopes([.adminWrite]), saveAsAdmin, { try await $1.save($0, as: .anyRecord) }
+            ),
+            (
+                .POST, userSave, "compatUserSave", "Update one's own record from a form (original system)",
+                .scopes([.userWrite]), saveOwn, { try await $1.save($0, as: .ownRecord) }
+            ),
+        ]
+        let pages = EmployeePages(context: context)
+        for (method, pattern, operationID, summary, access, handler, page) in routes {
+            var route = Route(operationID: operationID, summary: summary, access: access) { try await handler($0, context) }
+            if let page { route.page = { request in try await page(request, pages) } }
+            try table.add(method, pattern, route)
         }
-        for method in [HTTPMethod.GET, .POST] {
-            try table.add(
-                method, search,
-                Route(
-                    operationID: "compatSearch\(method == .GET ? "Get" : "Post")",
-                    summary: "Search by LIKE patterns on last and first name (original system)", access: .scopes([.adminRead])
-                ) {
-                    try await searchEmployees($0, context)
-                } page: {
-                    try await EmployeePages(context: context).results($0)
-                })
-        }
-        try table.add(
-            .GET, adminGetUpdate,
-            Route(
-                operationID: "compatAdminGetUpdate", summary: "Read any employee for editing (original system)",
-                access: .scopes([.adminRead])
-            ) {
-                try await employeeForUpdate($0, context)
-            } page: {
-                try await EmployeePages(context: context).record($0, editing: .anyRecord)
-            })
-        try table.add(
-            .GET, ownGetUpdate,
-            Route(
-                operationID: "compatOwnGetUpdate", summary: "Read one's own record for editing (original system)",
-                access: .ownRecordOnly([.userRead])
-            ) {
-                try await employeeForUpdate($0, context)
-            } page: {
-                try await EmployeePages(context: context).record($0, editing: .ownRecord)
-            })
-        try table.add(
-            .POST, adminSave,
-            Route(
-                operationID: "compatAdminSave", summary: "Create or update any employee from a form (original system)",
-                access: .scopes([.adminWrite])
-            ) {
-                try await saveAsAdmin($0, context)
-            } page: {
-                try await EmployeePages(context: context).save($0, as: .anyRecord)
-            })
-        try table.add(
-            .POST, userSave,
-            Route(
-                operationID: "compatUserSave", summary: "Update one's own record from a form (original system)",
-                access: .scopes([.userWrite])
-            ) {
-                try await saveOwn($0, context)
-            } page: {
-                try await EmployeePages(context: context).save($0, as: .ownRecord)
-            })
     }
 
     /// Whether a raw request path belongs to the original system's routes: all their answers use the envelope,

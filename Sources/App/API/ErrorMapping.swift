@@ -1,7 +1,9 @@
+import Accounts
 import Employees
 import EventStore
 import HTTP
 import Postgres
+import Records
 
 /// The one place where the app's typed errors become HTTP answers (RFC 9457 problems). Handlers throw what they
 /// mean; `APIRoutes.respond` renders it. Anything unknown becomes a 500 without detail.

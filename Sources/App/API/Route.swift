@@ -1,4 +1,5 @@
 import HTTP
+import Records
 import Security
 
 /// Who may call a route. Declared where the route is registered, checked by `AuthenticationMiddleware` before the

@@ -1,8 +1,10 @@
+import Accounts
 import Employees
 import EventStore
 import Foundation
 import HTTP
 import Postgres
+import Records
 import Security
 
 /// The running service: database, write path, principal feed, keys and the HTTP server, wired once.
@@ -59,16 +61,16 @@ public final class EmployeeService: Sendable {
         let appender = BatchingAppender(pool: pool, projections: [EmployeeProjection()], maximumBatchSize: batchSize)
         let watcher = LogWatcher(configuration: database.application)
         let feed = try await PrincipalFeed.start(pool: pool, watcher: watcher)
-        let revoked = RevokedTokenIDs()
-        try await revoked.refresh(from: pool)
-        let revocationFeed = revoked.follow(pool)
+        let revoked = RevokedTokenIDs(pool: pool)
+        try await revoked.refresh()
+        let revocationFeed = revoked.follow()
         let checkpointing = try await LogEvidence.startCheckpointing(
             dataDirectory: configuration.dataDirectory, environment: environment, pool: pool, log: log)
-        let today: @Sendable () -> CalendarDate = utcToday
+        let today: @Sendable () -> CalendarDate = { CalendarDate.todayUTC() }
         let context = APIContext(
             pool: pool, appender: appender, commands: EmployeeCommandService(pool: pool, appender: appender, today: today),
             queries: EmployeeQueries(pool: pool), principals: feed.table, revokedTokens: revoked,
-            securityLog: SecurityLog(pool: pool), passwords: PasswordService(hasher: PasswordHasher(), policy: PasswordPolicy()),
+            credentials: CredentialStore(pool: pool), securityLog: SecurityLog(pool: pool), passwords: PasswordService(),
             today: today, monitoring: Monitoring(watcher: watcher, principalFeed: feed, requests: RequestMetrics()))
         let issuer = AccessTokenIssuer(keys: keys, issuer: Self.issuer, audience: Self.audience, principals: feed.table)
         let verifier = AccessTokenVerifier(keys: keys, issuer: Self.issuer, audience: Self.audience)
@@ -83,7 +85,7 @@ public final class EmployeeService: Sendable {
                 CompatibilityEnvelopeMiddleware(),
                 PageMiddleware(settings: console),
                 AuthenticationMiddleware(verifier: verifier, verifiedTokens: VerifiedTokenCache(), principals: feed.table, revokedTokens: revoked, securityLog: context.securityLog),
-                IdempotencyMiddleware(store: IdempotencyStore(pool: pool)),
+                IdempotencyMiddleware(store: IdempotencyMiddleware.store(pool: pool)),
             ],
             handler: APIRoutes.respond)
         var serverConfiguration = HTTPServer.Configuration(host: configuration.host, port: configuration.port)
@@ -123,32 +125,5 @@ public final class EmployeeService: Sendable {
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let directory = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("keys").path
         return try JWTKeySet.loadOrCreateEd25519(directory: directory)
-    }
-}
-
-/// Every route of the service, registered once. A route cannot be registered without its access declaration.
-enum APIRoutes {
-    /// Runs the matched route's handler and maps whatever it throws, in one place.
-    @Sendable static func respond(route: Route, request: HTTPRequest, context: HTTPRequestContext<Route>) async throws -> HTTPResponse {
-        do {
-            let handler = context[PageRequestKey.self] == true ? route.page ?? route.handler : route.handler
-            return try await handler(APIRequest(http: request, principal: context[PrincipalKey.self]))
-        } catch {
-            throw ErrorMapping.httpError(for: error)
-        }
-    }
-
-    static func table(context: APIContext, keys: JWTKeySet) throws -> RouteTable {
-        var table = RouteTable()
-        try OperationalRoutes.register(in: &table, context: context, keys: keys)
-        try EmployeeRoutes.register(in: &table, context: context)
-        try CompatibilityRoutes.register(in: &table, context: context)
-        try AccountRoutes.register(in: &table, context: context)
-        try AuthRoutes.register(in: &table, context: context, keys: keys)
-        try AuditRoutes.register(in: &table, context: context)
-        try LogEvidenceRoutes.register(in: &table, context: context)
-        try MetricsRoutes.register(in: &table, context: context)
-        try OpenAPIRoutes.register(in: &table)  // last: it documents every route registered before it, and itself
-        return table
     }
 }

@@ -1,8 +1,10 @@
+import Accounts
+import CivilTime
 import Crypto
 import Employees
 import EventStore
 import HTTP
-import Postgres
+import Records
 
 /// The auditors' pages: an employee's history as a timeline, the global log with the result of verifying its hash
 /// chain, and the security log. They read through the same readers as the audit API routes.
@@ -71,14 +73,7 @@ struct AuditPages: Sendable {
     /// `GET /ui/events`: the log page by page, the chain head, and whether the chain verifies up to it.
     func events(_ request: APIRequest) async throws -> HTTPResponse {
         let after = max(0, request.http.query["after"].flatMap(Int64.init) ?? 0)
-        let (events, head) = try await context.pool.withConnection { connection in
-            try connection.withTransaction {
-                try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                return (
-                    try EventReader.events(after: after, limit: Self.rowsPerPage, on: connection), try EventReader.head(on: connection)
-                )
-            }
-        }
+        let (events, head) = try await EventReader(pool: context.pool).page(after: after, limit: Self.rowsPerPage)
         let report = try await ChainVerifier(pool: context.pool).verify()
         let verdict: HTML
         if let broken = report.firstBrokenLink {
@@ -126,21 +121,14 @@ struct AuditPages: Sendable {
     /// `GET /ui/security-log`: logins, failures, lockouts and denials, by id.
     func securityLog(_ request: APIRequest) async throws -> HTTPResponse {
         let after = max(0, request.http.query["after"].flatMap(Int64.init) ?? 0)
-        let limit = Int64(Self.rowsPerPage)
-        let rows = try await context.pool.withConnection { connection in
-            try connection.query(
-                """
-                SELECT id, recorded_at, kind, principal, attempted_username, client_address, reason, request_id
-                FROM security_log WHERE id > \(after) ORDER BY id LIMIT \(limit)
-                """
-            ).map(SecurityLogRow.decode)
-        }
+        let rows = try await context.securityLog.entries(after: after, limit: Self.rowsPerPage)
         let table = Widgets.table(
             caption: "Security events after id \(after)", headers: ["Id", "Time", "Kind", "Who", "Username tried", "Address", "Reason"],
             rows: rows.map { row in
                 [
-                    .text(String(row.id)), .text(ISO8601.string(from: row.recordedAt)), .text(row.kind), .text(row.principal ?? "—"),
-                    .text(row.attemptedUsername ?? "—"), .text(row.clientAddress ?? "—"), .text(row.reason),
+                    .text(String(row.id)), .text(ISO8601.string(from: row.entry.recordedAt)), .text(row.entry.kind),
+                    .text(row.entry.principal ?? "—"), .text(row.entry.attemptedUsername ?? "—"),
+                    .text(row.entry.clientAddress ?? "—"), .text(row.entry.reason),
                 ]
             })
         var pager: [HTML] = []

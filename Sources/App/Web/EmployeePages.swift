@@ -1,4 +1,6 @@
+import CivilTime
 import Employees
+import Records
 import HTTP
 import Security
 
