@@ -52,15 +52,15 @@ public struct AuthorizationServer: Sendable {
 
         let account = try await lookUp(username)
         guard let account, let hash = account.passwordHash else {
-            await passwords.dummyVerify(password)
+            try await passwords.dummyVerify(password)
             log("login_failed", empNo: account?.empNo, username: username, reason: account == nil ? "unknown_user" : "no_password", origin)
             throw OAuthError.badCredentials
         }
-        let matches = await passwords.verify(password, against: hash)
+        let matches = try await passwords.verify(password, against: hash)
         let outdated = passwords.hasher.needsRehash(hash)
         guard matches, !account.isDisabled else {
             // A legacy hash may be much cheaper than a current one: top the time up to an unknown user's.
-            if outdated { await passwords.dummyVerify(password) }
+            if outdated { try await passwords.dummyVerify(password) }
             log("login_failed", empNo: account.empNo, username: username, reason: matches ? "disabled" : "bad_password", origin)
             throw OAuthError.badCredentials
         }

@@ -180,9 +180,9 @@ enum AccountRoutes {
         let stored = try await context.credentials.passwordHash(of: number.value)
         let matches: Bool
         if let stored {
-            matches = await context.passwords.verify(password, against: stored)
+            matches = try await context.passwords.verify(password, against: stored)
         } else {
-            await context.passwords.dummyVerify(password)
+            try await context.passwords.dummyVerify(password)
             matches = false
         }
         guard matches else {

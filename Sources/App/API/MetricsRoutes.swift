@@ -2,6 +2,7 @@ import EventStore
 import HTTP
 import Postgres
 import Records
+import Security
 
 /// `GET /metrics`: what operators scrape (Prometheus text format 0.0.4). Public like `/healthz`: it holds counts and
 /// positions, never personal data, paths or employee numbers.
@@ -30,9 +31,23 @@ enum MetricsRoutes {
             to: &output)
         let positions = try? await ProjectionPositions.read(from: context.pool)
         writeLog(positions, feedPosition: context.monitoring.principalFeed.position, to: &output)
+        writePasswordWork(context.passwords.limiter.statistics, to: &output)
         output.family("employees_security_log_dropped_total", type: "counter", help: "Security log entries dropped (queue full or database unavailable)")
         output.sample("employees_security_log_dropped_total", context.securityLog.droppedCount)
         return output.text
+    }
+
+    static func writePasswordWork(_ statistics: PasswordWorkLimiter.Statistics, to output: inout PrometheusText) {
+        output.family("employees_password_checks_in_flight", type: "gauge", help: "Password hashes and checks running now (at most one per core)")
+        output.sample("employees_password_checks_in_flight", statistics.inFlight)
+        output.family("employees_password_checks_queued", type: "gauge", help: "Password checks waiting for a core")
+        output.sample("employees_password_checks_queued", statistics.queued)
+        output.family("employees_password_checks_admitted_total", type: "counter", help: "Password checks run or queued")
+        output.sample("employees_password_checks_admitted_total", statistics.admitted)
+        output.family(
+            "employees_password_checks_refused_total", type: "counter",
+            help: "Password checks refused at once (503) because they could not start within the bound")
+        output.sample("employees_password_checks_refused_total", statistics.refused)
     }
 
     static func writeRequests(_ snapshot: RequestMetrics.Snapshot, to output: inout PrometheusText) {

@@ -70,7 +70,7 @@ public final class EmployeeService: Sendable {
         let context = APIContext(
             pool: pool, appender: appender, commands: EmployeeCommandService(pool: pool, appender: appender, today: today),
             queries: EmployeeQueries(pool: pool), principals: feed.table, revokedTokens: revoked,
-            credentials: CredentialStore(pool: pool), securityLog: SecurityLog(pool: pool), passwords: PasswordService(),
+            credentials: CredentialStore(pool: pool), securityLog: SecurityLog(pool: pool), passwords: PasswordService(limiter: passwordLimiter(environment)),
             today: today, monitoring: Monitoring(watcher: watcher, principalFeed: feed, requests: RequestMetrics()))
         let issuer = AccessTokenIssuer(keys: keys, issuer: Self.issuer, audience: Self.audience, principals: feed.table)
         let verifier = AccessTokenVerifier(keys: keys, issuer: Self.issuer, audience: Self.audience)
@@ -114,6 +114,16 @@ public final class EmployeeService: Sendable {
 
     public func waitUntilStopped() async {
         await server.waitUntilStopped()
+    }
+
+    /// Password checks run at once: `EMPLOYEES_PASSWORD_CHECKS` (default: the cores), each waiting at most
+    /// `EMPLOYEES_PASSWORD_MAX_WAIT_MS` (default 1000) for a core before it is refused with 503.
+    static func passwordLimiter(_ environment: [String: String]) -> PasswordWorkLimiter {
+        let concurrency = environment["EMPLOYEES_PASSWORD_CHECKS"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
+            ?? ProcessInfo.processInfo.activeProcessorCount
+        let wait = environment["EMPLOYEES_PASSWORD_MAX_WAIT_MS"].flatMap(Int.init).flatMap { $0 >= 0 ? $0 : nil }
+            .map { Duration.milliseconds($0) } ?? PasswordService.defaultMaximumWait
+        return PasswordWorkLimiter(concurrency: concurrency, maximumWait: wait)
     }
 
     /// Ed25519 keys from (or generated into) `<data-dir>/keys`, or an HS256 shared secret from
