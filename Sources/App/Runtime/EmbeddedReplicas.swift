@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Postgres
+import Records
 
 /// The streaming standbys `serve --embedded-replicas N` runs beside the embedded cluster, for trying read scaling on
 /// one machine: `<data-dir>/postgres-standby-<n>`, made once by a base backup over the primary's Unix socket and
@@ -18,7 +19,7 @@ struct EmbeddedReplicas: Sendable {
     {
         guard count > 0 else { return .none }
         guard let primary = database.embedded else {
-            throw UsageError("--embedded-replicas needs the embedded cluster; with --database-url, give --read-database-url")
+            throw ReadReplicaConfigurationError(description: "--embedded-replicas needs the embedded cluster; with --database-url, give --read-database-url")
         }
         var clusters: [EmbeddedPostgres] = []
         var stopsOnClose: [Bool] = []

@@ -1,8 +1,10 @@
+import Accounts
 import Employees
 import EventStore
 import Foundation
 import HTTP
 import Postgres
+import Records
 import Security
 
 /// The running service: database, write path, principal feed, keys and the HTTP server, wired once.
@@ -17,6 +19,8 @@ public final class EmployeeService: Sendable {
     let keys: JWTKeySet
     let issuerService: AccessTokenIssuer
     let routes: [RegisteredRoute]
+    /// The web console's page-only routes (the API operations' HTML twins are in `routes`).
+    let pages: [RegisteredRoute]
     private let server: HTTPServer
     private let watcher: LogWatcher
     private let feed: PrincipalFeed
@@ -28,8 +32,8 @@ public final class EmployeeService: Sendable {
 
     private init(
         addresses: [HTTPServer.Address], database: DatabaseRuntime, context: APIContext, keys: JWTKeySet,
-        issuer: AccessTokenIssuer, routes: [RegisteredRoute], server: HTTPServer, watcher: LogWatcher, feed: PrincipalFeed,
-        revocationFeed: Task<Void, Never>, checkpointing: Task<Void, Never>, replicas: EmbeddedReplicas
+        issuer: AccessTokenIssuer, routes: [RegisteredRoute], pages: [RegisteredRoute], server: HTTPServer, watcher: LogWatcher,
+        feed: PrincipalFeed, revocationFeed: Task<Void, Never>, checkpointing: Task<Void, Never>, replicas: EmbeddedReplicas
     ) {
         self.replicas = replicas
         self.addresses = addresses
@@ -38,6 +42,7 @@ public final class EmployeeService: Sendable {
         self.keys = keys
         self.issuerService = issuer
         self.routes = routes
+        self.pages = pages
         self.server = server
         self.watcher = watcher
         self.feed = feed
@@ -59,12 +64,12 @@ public final class EmployeeService: Sendable {
         let appender = BatchingAppender(pool: pool, projections: [EmployeeProjection()], maximumBatchSize: batchSize)
         let watcher = LogWatcher(configuration: database.application)
         let feed = try await PrincipalFeed.start(pool: pool, watcher: watcher)
-        let revoked = RevokedTokenIDs()
-        try await revoked.refresh(from: pool)
-        let revocationFeed = revoked.follow(pool)
+        let revoked = RevokedTokenIDs(pool: pool)
+        try await revoked.refresh()
+        let revocationFeed = revoked.follow()
         let checkpointing = try await LogEvidence.startCheckpointing(
             dataDirectory: configuration.dataDirectory, environment: environment, pool: pool, log: log)
-        let today: @Sendable () -> CalendarDate = utcToday
+        let today: @Sendable () -> CalendarDate = { CalendarDate.todayUTC() }
         let replicas = try EmbeddedReplicas.start(
             count: configuration.embeddedReplicas, of: database, dataDirectory: configuration.dataDirectory, log: log)
         let queries = EmployeeQueries(pool: pool)
@@ -75,20 +80,23 @@ public final class EmployeeService: Sendable {
         let context = APIContext(
             pool: pool, appender: appender, commands: EmployeeCommandService(pool: pool, appender: appender, today: today),
             queries: queries, reads: reads, principals: feed.table, revokedTokens: revoked,
-            securityLog: SecurityLog(pool: pool), passwords: PasswordService(hasher: PasswordHasher(), policy: PasswordPolicy()),
+            credentials: CredentialStore(pool: pool), securityLog: SecurityLog(pool: pool), passwords: PasswordService(limiter: passwordLimiter(environment)),
             today: today, monitoring: Monitoring(watcher: watcher, principalFeed: feed, requests: RequestMetrics()))
         let issuer = AccessTokenIssuer(keys: keys, issuer: Self.issuer, audience: Self.audience, principals: feed.table)
         let verifier = AccessTokenVerifier(keys: keys, issuer: Self.issuer, audience: Self.audience)
-        let routes = try APIRoutes.table(context: context, keys: keys)
+        var routes = try APIRoutes.table(context: context, keys: keys)
+        let console = ConsoleSettings(secureCookie: environment["EMPLOYEES_SECURE_COOKIES"] == "1")
+        try ConsoleRoutes.register(in: &routes, context: context, settings: console)
         let application = HTTPApplication<Route>(
             router: routes.build(),
             middleware: [
                 SecurityHeadersMiddleware(), RequestIDMiddleware(), AccessLogMiddleware(logger: StandardErrorLogger()),
                 RequestMetricsMiddleware(metrics: context.monitoring.requests),
                 CompatibilityEnvelopeMiddleware(),
+                PageMiddleware(settings: console),
                 AuthenticationMiddleware(verifier: verifier, verifiedTokens: VerifiedTokenCache(), principals: feed.table, revokedTokens: revoked, securityLog: context.securityLog),
             ] + (reads.standbys == nil ? [] : [ConsistencyTokenMiddleware(positions: positions)]) + [
-                IdempotencyMiddleware(store: IdempotencyStore(pool: pool)),
+                IdempotencyMiddleware(store: IdempotencyMiddleware.store(pool: pool)),
             ],
             handler: APIRoutes.respond)
         var serverConfiguration = HTTPServer.Configuration(host: configuration.host, port: configuration.port)
@@ -98,8 +106,8 @@ public final class EmployeeService: Sendable {
         log("listening on \(addresses.map(\.description).joined(separator: ", "))")
         return EmployeeService(
             addresses: addresses, database: database, context: context, keys: keys, issuer: issuer, routes: routes.registered,
-            server: server, watcher: watcher, feed: feed, revocationFeed: revocationFeed, checkpointing: checkpointing,
-            replicas: replicas)
+            pages: routes.pages, server: server, watcher: watcher, feed: feed, revocationFeed: revocationFeed,
+            checkpointing: checkpointing, replicas: replicas)
     }
 
     /// Reads on the standbys named by `--read-database-url` and started by `--embedded-replicas`, if any.
@@ -141,6 +149,16 @@ public final class EmployeeService: Sendable {
         await server.waitUntilStopped()
     }
 
+    /// Password checks run at once: `EMPLOYEES_PASSWORD_CHECKS` (default: the cores), each waiting at most
+    /// `EMPLOYEES_PASSWORD_MAX_WAIT_MS` (default 1000) for a core before it is refused with 503.
+    static func passwordLimiter(_ environment: [String: String]) -> PasswordWorkLimiter {
+        let concurrency = environment["EMPLOYEES_PASSWORD_CHECKS"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
+            ?? ProcessInfo.processInfo.activeProcessorCount
+        let wait = environment["EMPLOYEES_PASSWORD_MAX_WAIT_MS"].flatMap(Int.init).flatMap { $0 >= 0 ? $0 : nil }
+            .map { Duration.milliseconds($0) } ?? PasswordService.defaultMaximumWait
+        return PasswordWorkLimiter(concurrency: concurrency, maximumWait: wait)
+    }
+
     /// Ed25519 keys from (or generated into) `<data-dir>/keys`, or an HS256 shared secret from
     /// `EMPLOYEES_JWT_HS256_SECRET` (at least 32 bytes; shorter or blank refuses to start).
     static func loadKeys(_ configuration: ServiceConfiguration, environment: [String: String]) throws -> JWTKeySet {
@@ -150,31 +168,5 @@ public final class EmployeeService: Sendable {
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let directory = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("keys").path
         return try JWTKeySet.loadOrCreateEd25519(directory: directory)
-    }
-}
-
-/// Every route of the service, registered once. A route cannot be registered without its access declaration.
-enum APIRoutes {
-    /// Runs the matched route's handler and maps whatever it throws, in one place.
-    @Sendable static func respond(route: Route, request: HTTPRequest, context: HTTPRequestContext<Route>) async throws -> HTTPResponse {
-        do {
-            return try await route.handler(APIRequest(http: request, principal: context[PrincipalKey.self]))
-        } catch {
-            throw ErrorMapping.httpError(for: error)
-        }
-    }
-
-    static func table(context: APIContext, keys: JWTKeySet) throws -> RouteTable {
-        var table = RouteTable()
-        try OperationalRoutes.register(in: &table, context: context, keys: keys)
-        try EmployeeRoutes.register(in: &table, context: context)
-        try CompatibilityRoutes.register(in: &table, context: context)
-        try AccountRoutes.register(in: &table, context: context)
-        try AuthRoutes.register(in: &table, context: context, keys: keys)
-        try AuditRoutes.register(in: &table, context: context)
-        try LogEvidenceRoutes.register(in: &table, context: context)
-        try MetricsRoutes.register(in: &table, context: context)
-        try OpenAPIRoutes.register(in: &table)  // last: it documents every route registered before it, and itself
-        return table
     }
 }

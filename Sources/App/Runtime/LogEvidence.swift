@@ -4,9 +4,9 @@ import Security
 
 /// Wires the log's evidence: the signing key (data folder or `EMPLOYEES_LOG_SIGNING_KEY`), its publication in the
 /// database, and the background signer of `serve`. See docs/LOG-EVIDENCE.md.
-enum LogEvidence {
+public enum LogEvidence {
     /// The signer of this process, its public key published (and any older key's validity ended).
-    static func signer(
+    public static func signer(
         dataDirectory: String, environment: [String: String], pool: PostgresPool
     ) async throws -> LogSigner {
         let key = try LogSigningKeyFile.load(dataDirectory: dataDirectory, environment: environment)

@@ -1,5 +1,6 @@
 import HTTP
 import Postgres
+import Records
 
 /// Where the reads that may lag run: a standby in rotation, else the primary.
 ///
@@ -65,12 +66,12 @@ struct ReadRouting: Sendable {
     /// Failures of the standby rather than of the read: it cannot be reached, is shutting down, or cancelled the
     /// query because replay needed what it read (SQLSTATE 40001 on a standby).
     /// How the service reaches a standby given by URL: as its own role, like the primary (`DatabaseRuntime`).
-    /// A URL libpq cannot parse is a usage error; the message does not repeat it (it may hold a password).
+    /// A URL libpq cannot parse is refused; the message does not repeat it (it may hold a password).
     static func standbyConfiguration(url: String) throws -> PostgresConfiguration {
         do {
             return standbyConfiguration(try PostgresConfiguration(url: url))
         } catch {
-            throw UsageError("a --read-database-url (DATABASE_READ_URLS) is not a valid connection string")
+            throw ReadReplicaConfigurationError(description: "a --read-database-url (DATABASE_READ_URLS) is not a valid connection string")
         }
     }
 
