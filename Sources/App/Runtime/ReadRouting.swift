@@ -63,8 +63,6 @@ struct ReadRouting: Sendable {
         }
     }
 
-    /// Failures of the standby rather than of the read: it cannot be reached, is shutting down, or cancelled the
-    /// query because replay needed what it read (SQLSTATE 40001 on a standby).
     /// How the service reaches a standby given by URL: as its own role, like the primary (`DatabaseRuntime`).
     /// A URL libpq cannot parse is refused; the message does not repeat it (it may hold a password).
     static func standbyConfiguration(url: String) throws -> PostgresConfiguration {
@@ -82,10 +80,14 @@ struct ReadRouting: Sendable {
         return configuration
     }
 
+    /// Failures of the standby rather than of the read: anything that is not the server refusing the statement itself
+    /// (a refused, broken or half-closed connection, a pool that cannot lend one), and the server's own classes for
+    /// the same: connection (08), shutting down or starting up (57), out of resources (53), system errors (58), and a
+    /// query cancelled because replay needed what it read (40001 on a standby). An error the statement would also get
+    /// on the primary is not retried.
     static func isStandbyFault(_ error: any Error) -> Bool {
         guard let error = error as? PostgresError else { return false }
-        if [.connectionFailed, .connectionLost, .serverUnavailable, .poolTimeout, .closed].contains(error.kind) { return true }
-        guard let code = error.code else { return false }
-        return ["08", "57"].contains(code.errorClass) || code == .serializationFailure
+        guard error.kind == .server, let code = error.code else { return true }
+        return ["08", "53", "57", "58"].contains(code.errorClass) || code == .serializationFailure
     }
 }

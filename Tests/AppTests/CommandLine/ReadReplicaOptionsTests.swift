@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import App
+@testable import EmployeesCLI
 
 /// `--read-database-url` (repeatable, or `DATABASE_READ_URLS` comma-separated) and `--embedded-replicas`.
 final class ReadReplicaOptionsTests: XCTestCase {

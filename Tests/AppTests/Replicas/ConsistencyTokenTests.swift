@@ -1,4 +1,5 @@
 import Postgres
+import Records
 import XCTest
 
 @testable import App
