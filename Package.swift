@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CShim", "JSONText", "CZlib"], swiftSettings: strict),
         .target(name: "Security", dependencies: ["Crypto", "JSONText", "CArgon2", "CXCrypt"], swiftSettings: strict),
         .target(name: "Employees", dependencies: ["CivilTime"], swiftSettings: strict),
-        .target(name: "EventStore", dependencies: ["Postgres", "Crypto", "JSONText"], swiftSettings: strict),
+        .target(name: "EventStore", dependencies: ["Postgres", "Crypto", "JSONText", "CivilTime"], swiftSettings: strict),
         .target(name: "Records", dependencies: ["Employees", "EventStore", "Postgres", "Crypto"], swiftSettings: strict),
         .target(
             name: "Accounts", dependencies: ["Records", "Employees", "EventStore", "Postgres", "Security", "Crypto"],

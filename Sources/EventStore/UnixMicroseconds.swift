@@ -1,3 +1,4 @@
+import CivilTime
 import Glibc
 
 /// Times of the log's evidence as exact integers: microseconds since the Unix epoch (UTC), the precision PostgreSQL
@@ -53,25 +54,12 @@ public enum UnixMicroseconds {
         value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
     }
 
-    /// Days since 1970-01-01 of a proleptic Gregorian date (the well-known era-based conversion).
     private static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = floorDivide(shiftedYear, 400)
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        Int64(CivilCalendar.daysSinceUnixEpoch(year: Int(year), month: Int(month), day: Int(day)))
     }
 
     private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let shifted = days + 719_468
-        let era = floorDivide(shifted, 146_097)
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (era * 400 + yearOfEra + (month <= 2 ? 1 : 0), month, day)
+        let date = CivilCalendar.day(fromDaysSinceUnixEpoch: Int(days))
+        return (Int64(date.year), Int64(date.month), Int64(date.day))
     }
 }

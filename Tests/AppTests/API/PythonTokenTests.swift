@@ -40,7 +40,7 @@ final class PythonTokenTests: XCTestCase {
             let notBefore = harness.service.context.principals.tokensNotBefore(empNo: Int64(empNo))
             variables["EMPLOYEES_TEST_TOKENS_NOT_BEFORE"] = String(Int(notBefore?.timeIntervalSince1970 ?? 0))
             variables.merge(extra) { $1 }
-            let (status, output) = try await Self.runProcess(["bash", Self.script.path], environment: variables)
+            let (status, output) = try await ChildProcess.run(["bash", Self.script.path], environment: variables)
             XCTAssertEqual(status, 0, "test_tokens.py (\(mode)) failed:\n\(output)")
         } catch {
             await harness.stop()
@@ -60,23 +60,4 @@ final class PythonTokenTests: XCTestCase {
         return process.terminationStatus == 0
     }
 
-    /// Runs `command` to completion, its output in a temporary file (a pipe could fill up and stall it).
-    private static func runProcess(_ command: [String], environment: [String: String]) async throws -> (Int32, String) {
-        let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("python-tokens-\(UUID().uuidString).log")
-        guard FileManager.default.createFile(atPath: outputURL.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
-        defer { try? FileManager.default.removeItem(at: outputURL) }
-        let output = try FileHandle(forWritingTo: outputURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
-        process.environment = environment
-        process.standardOutput = output
-        process.standardError = output
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        try output.close()
-        return (status, (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "")
-    }
 }

@@ -400,7 +400,7 @@ final class LogEvidenceTests: XCTestCase {
 
         var python = ["python3", Self.pythonVerifier, file, "--keys", keys]
         if let older { python += ["--against", older] }
-        let (pythonStatus, output) = try await Self.runProcess(python)
+        let (pythonStatus, output) = try await ChildProcess.run(python)
         XCTAssertEqual(pythonStatus, valid ? 0 : 1, "Python verifier: \(output)", line: line)
         if let position { XCTAssertTrue(output.contains("position \(position):"), "Python verifier: \(output)", line: line) }
     }
@@ -430,21 +430,4 @@ final class LogEvidenceTests: XCTestCase {
         return Array(output)
     }
 
-    static func runProcess(_ command: [String]) async throws -> (Int32, String) {
-        let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("verify-\(UUID().uuidString).log")
-        guard FileManager.default.createFile(atPath: outputURL.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
-        defer { try? FileManager.default.removeItem(at: outputURL) }
-        let output = try FileHandle(forWritingTo: outputURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
-        process.standardOutput = output
-        process.standardError = output
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        try output.close()
-        return (status, (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "")
-    }
 }
