@@ -3,7 +3,7 @@ import PackageDescription
 
 /// Layers, lowest first. An arrow only ever points down:
 /// employees → App → {HTTP, Security, EventStore, Employees, Postgres}; EventStore → {Postgres, Crypto, JSONText};
-/// Security → {Crypto, JSONText}; HTTP → JSONText. C libraries enter only through the system-library targets and CShim.
+/// Security → {Crypto, JSONText}; HTTP → JSONText (and OpenSSL's libssl for TLS). C libraries enter only through the system-library targets and CShim.
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
 let package = Package(
@@ -16,6 +16,7 @@ let package = Package(
         // C system libraries (Debian packages in parentheses).
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CLibSSL", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CXCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
         // What Glibc does not export to Swift: epoll, eventfd, timerfd and a few macros.
@@ -25,7 +26,7 @@ let package = Package(
         .target(name: "Crypto", dependencies: ["CLibCrypto"], swiftSettings: strict),
         .target(name: "JSONText", swiftSettings: strict),
         .target(name: "Postgres", dependencies: ["CLibPQ", "CShim"], swiftSettings: strict),
-        .target(name: "HTTP", dependencies: ["CShim", "JSONText"], swiftSettings: strict),
+        .target(name: "HTTP", dependencies: ["CShim", "CLibSSL", "JSONText"], swiftSettings: strict),
         .target(name: "Security", dependencies: ["Crypto", "JSONText", "CArgon2", "CXCrypt"], swiftSettings: strict),
         .target(name: "Employees", swiftSettings: strict),
         .target(name: "EventStore", dependencies: ["Postgres", "Crypto", "JSONText"], swiftSettings: strict),
@@ -50,7 +51,7 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CShim"], resources: [.copy("Corpus")], swiftSettings: strict),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CShim", "CLibSSL"], resources: [.copy("Corpus")], swiftSettings: strict),
         .testTarget(name: "SecurityTests", dependencies: ["Security", "Crypto"], swiftSettings: strict),
         .testTarget(name: "EmployeesTests", dependencies: ["Employees"], swiftSettings: strict),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Postgres", "TestSupport"], swiftSettings: strict),

@@ -14,6 +14,9 @@ public struct HTTPRequest: Sendable {
     public var remoteAddress: String
     /// Unique per request; set by the server, echoed by `RequestIDMiddleware`.
     public var requestID: String
+    /// Whether the request arrived over TLS on this server's own listener (what a `Secure` cookie or an https link
+    /// needs to know). A proxy in front that terminated TLS is not visible here.
+    public var isTLS = false
     /// Typed values of the matched route's `{name:type}` segments, set by `HTTPApplication`.
     public var pathParameters: HTTPPathParameters
 

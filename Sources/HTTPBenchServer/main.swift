@@ -2,7 +2,7 @@ import Glibc
 import HTTP
 
 /// A minimal server for `bench/http`: `GET /healthz` answers `ok`.
-/// Usage: HTTPBenchServer [port] [--access-log] [--global-executor]
+/// Usage: HTTPBenchServer [port] [--access-log] [--global-executor] [--tls-cert FILE --tls-key FILE]
 struct BenchRoute: Sendable {}
 
 let arguments = CommandLine.arguments.dropFirst()
@@ -19,6 +19,11 @@ var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: port)
 configuration.maxConnections = 20_000
 configuration.runsHandlersOnEventLoops = !arguments.contains("--global-executor")
 configuration.logger = logger
+if let certificate = arguments.firstIndex(of: "--tls-cert").map({ arguments[$0 + 1] }),
+    let key = arguments.firstIndex(of: "--tls-key").map({ arguments[$0 + 1] })
+{
+    configuration.tls = try TLSIdentity(certificateChainFile: certificate, privateKeyFile: key)
+}
 let server = HTTPServer(configuration: configuration, responder: application)
 try server.start()
 await server.waitUntilStopped()
