@@ -8,6 +8,8 @@ public struct HTTPRequest: Sendable {
     public var rawPath: String
     /// The decoded query string, repeats kept.
     public var query: URLEncodedForm
+    /// The query as sent, without the `?`; empty when there is none.
+    public var rawQuery: String
     public var headers: HTTPHeaders
     public var body: [UInt8]
     /// The client's IP address as text (`127.0.0.1`, `::1`); empty for requests built in-process.
@@ -48,9 +50,12 @@ public struct HTTPRequest: Sendable {
         }
         self.rawPath = String(rawPath)
         if let queryStart {
-            query = try URLEncodedForm(parsing: origin[origin.index(after: queryStart)...].utf8)
+            let rawQuery = origin[origin.index(after: queryStart)...]
+            query = try URLEncodedForm(parsing: rawQuery.utf8)
+            self.rawQuery = String(rawQuery)
         } else {
             query = URLEncodedForm()
+            rawQuery = ""
         }
         self.method = method
         self.version = version

@@ -40,7 +40,8 @@ public final class TLSContext: @unchecked Sendable {
                     "\(privateKeyFile) is not an unencrypted PEM private key (RSA, ECDSA or Ed25519)")
             }
             guard SSL_CTX_check_private_key(context) == 1 else {
-                throw TLSError.openSSL("the private key in \(privateKeyFile) does not match the certificate in \(certificateChainFile)")
+                _ = OpenSSLErrorQueue.drain()
+                throw TLSError("the private key in \(privateKeyFile) does not match the certificate in \(certificateChainFile)")
             }
             guard let leaf = SSL_CTX_get0_certificate(context) else {
                 throw TLSError.openSSL("\(certificateChainFile) holds no certificate")

@@ -11,7 +11,10 @@ enum OpenAPIDocument {
 
     static let securitySchemeName = "oauth2"
 
-    static func build(_ routes: [RegisteredRoute]) -> JSON {
+    /// With `httpsAuthority` (the service serves TLS itself) the document names an `https` server whose host a client
+    /// can change (the listen address is rarely the name clients use); without it, no server entry: the document's own
+    /// origin applies.
+    static func build(_ routes: [RegisteredRoute], httpsAuthority: String? = nil) -> JSON {
         var paths: [String: JSON] = [:]
         for route in routes {
             let path = openAPIPath(route.pattern)
@@ -19,7 +22,7 @@ enum OpenAPIDocument {
             item[route.method.rawValue.lowercased()] = operation(route)
             paths[path] = .object(item)
         }
-        return .object([
+        var document: [String: JSON] = [
             "openapi": "3.1.0",
             "info": .object([
                 "title": "Employee records API",
@@ -34,7 +37,16 @@ enum OpenAPIDocument {
                 "securitySchemes": .object([securitySchemeName: securityScheme]),
                 "schemas": .object(OpenAPISchemas.components),
             ]),
-        ])
+        ]
+        if let httpsAuthority {
+            document["servers"] = .array([
+                .object([
+                    "url": .string("https://{authority}"),
+                    "variables": .object(["authority": .object(["default": .string(httpsAuthority)])]),
+                ])
+            ])
+        }
+        return .object(document)
     }
 
     /// `/employees/{emp_no:int}` → `/employees/{emp_no}`.

@@ -22,11 +22,13 @@ public final class EmployeeService: Sendable {
     private let feed: PrincipalFeed
     /// Reads other instances' revoked access tokens (see `RevokedTokenIDs`).
     private let revocationFeed: Task<Void, Never>
+    /// HTTPS, when configured.
+    let tls: ServiceTLS?
 
     private init(
         addresses: [HTTPServer.Address], database: DatabaseRuntime, context: APIContext, keys: JWTKeySet,
         issuer: AccessTokenIssuer, routes: [RegisteredRoute], server: HTTPServer, watcher: LogWatcher, feed: PrincipalFeed,
-        revocationFeed: Task<Void, Never>
+        revocationFeed: Task<Void, Never>, tls: ServiceTLS?
     ) {
         self.addresses = addresses
         self.database = database
@@ -38,6 +40,7 @@ public final class EmployeeService: Sendable {
         self.watcher = watcher
         self.feed = feed
         self.revocationFeed = revocationFeed
+        self.tls = tls
     }
 
     /// Opens (or starts) the database, migrates, loads keys and principals, and starts serving.
@@ -45,6 +48,7 @@ public final class EmployeeService: Sendable {
         _ configuration: ServiceConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment,
         log: @escaping @Sendable (String) -> Void = StandardError.write
     ) async throws -> EmployeeService {
+        let tls = try ServiceTLS.prepare(configuration, log: log)
         let keys = try loadKeys(configuration, environment: environment)
         let database = try DatabaseRuntime.open(configuration, log: log)
         let poolSize = environment["EMPLOYEES_POOL_SIZE"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 16
@@ -64,10 +68,11 @@ public final class EmployeeService: Sendable {
             today: today, monitoring: Monitoring(watcher: watcher, principalFeed: feed, requests: RequestMetrics()))
         let issuer = AccessTokenIssuer(keys: keys, issuer: Self.issuer, audience: Self.audience, principals: feed.table)
         let verifier = AccessTokenVerifier(keys: keys, issuer: Self.issuer, audience: Self.audience)
-        let routes = try APIRoutes.table(context: context, keys: keys)
+        let routes = try APIRoutes.table(
+            context: context, keys: keys, httpsAuthority: tls == nil ? nil : "\(configuration.host):\(configuration.port)")
         let application = HTTPApplication<Route>(
             router: routes.build(),
-            middleware: [
+            middleware: (tls == nil ? [] : [StrictTransportSecurityMiddleware()]) + [
                 RequestIDMiddleware(), AccessLogMiddleware(logger: StandardErrorLogger()),
                 RequestMetricsMiddleware(metrics: context.monitoring.requests),
                 CompatibilityEnvelopeMiddleware(),
@@ -77,17 +82,20 @@ public final class EmployeeService: Sendable {
             handler: APIRoutes.respond)
         var serverConfiguration = HTTPServer.Configuration(host: configuration.host, port: configuration.port)
         serverConfiguration.logger = StandardErrorLogger()
+        serverConfiguration.tls = tls?.identity
         let server = HTTPServer(configuration: serverConfiguration, responder: application)
         let addresses = try server.start()
+        try tls?.start(httpsPort: addresses[0].port)
         log("listening on \(addresses.map(\.description).joined(separator: ", "))")
         return EmployeeService(
             addresses: addresses, database: database, context: context, keys: keys, issuer: issuer, routes: routes.registered,
-            server: server, watcher: watcher, feed: feed, revocationFeed: revocationFeed)
+            server: server, watcher: watcher, feed: feed, revocationFeed: revocationFeed, tls: tls)
     }
 
     /// Stops accepting, lets in-flight requests finish, then closes the database side.
     public func shutdown() async {
         await server.shutdown()
+        await tls?.stop()
         await context.securityLog.flush()
         feed.stop()
         revocationFeed.cancel()
@@ -123,7 +131,8 @@ enum APIRoutes {
         }
     }
 
-    static func table(context: APIContext, keys: JWTKeySet) throws -> RouteTable {
+    /// `httpsAuthority` (host:port) when the service serves HTTPS itself: the OpenAPI document then names an https server.
+    static func table(context: APIContext, keys: JWTKeySet, httpsAuthority: String? = nil) throws -> RouteTable {
         var table = RouteTable()
         try OperationalRoutes.register(in: &table, context: context, keys: keys)
         try EmployeeRoutes.register(in: &table, context: context)
@@ -132,7 +141,7 @@ enum APIRoutes {
         try AuthRoutes.register(in: &table, context: context, keys: keys)
         try AuditRoutes.register(in: &table, context: context)
         try MetricsRoutes.register(in: &table, context: context)
-        try OpenAPIRoutes.register(in: &table)  // last: it documents every route registered before it, and itself
+        try OpenAPIRoutes.register(in: &table, httpsAuthority: httpsAuthority)  // last: it documents every route registered before it, and itself
         return table
     }
 }
