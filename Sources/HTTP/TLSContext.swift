@@ -35,11 +35,9 @@ public final class TLSContext: @unchecked Sendable {
             guard SSL_CTX_use_certificate_chain_file(context, certificateChainFile) == 1 else {
                 throw TLSError.openSSL("\(certificateChainFile) is not a PEM certificate chain")
             }
-            guard SSL_CTX_use_PrivateKey_file(context, privateKeyFile, SSL_FILETYPE_PEM) == 1 else {
-                throw TLSError.openSSL(
-                    "\(privateKeyFile) is not an unencrypted PEM private key (RSA, ECDSA or Ed25519)")
-            }
-            guard SSL_CTX_check_private_key(context) == 1 else {
+            let key = try Self.readPrivateKey(privateKeyFile)
+            defer { EVP_PKEY_free(key) }
+            guard SSL_CTX_use_PrivateKey(context, key) == 1, SSL_CTX_check_private_key(context) == 1 else {
                 _ = OpenSSLErrorQueue.drain()
                 throw TLSError("the private key in \(privateKeyFile) does not match the certificate in \(certificateChainFile)")
             }
@@ -75,6 +73,18 @@ public final class TLSContext: @unchecked Sendable {
         guard cssl_ctx_set_group_list(context, groups) == 1 else { throw .openSSL("cannot set the key exchange groups") }
         _ = cssl_ctx_set_session_cache_server(context)
         SSL_CTX_set_alpn_select_cb(context, selectALPN, nil)
+    }
+
+    /// The key alone first, so that "not a key" and "not this certificate's key" get different messages.
+    private static func readPrivateKey(_ path: String) throws(TLSError) -> OpaquePointer {
+        guard let file = fopen(path, "r") else {
+            throw TLSError("cannot read the private key file \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { fclose(file) }
+        guard let key = PEM_read_PrivateKey(file, nil, refusePassphrase, nil) else {
+            throw .openSSL("\(path) is not an unencrypted PEM private key (RSA, ECDSA or Ed25519)")
+        }
+        return key
     }
 
     /// A readable regular file, or a message that says which file and why not.
