@@ -27,6 +27,8 @@ public struct FieldError: Error, Sendable, Hashable, CustomStringConvertible {
         case tooLong(maximum: Int)
         /// Contains a control character, a line or paragraph separator, or (for an email address) white space.
         case invalidCharacters
+        /// Nothing a reader would see: only spaces, marks or invisible format characters.
+        case noVisibleCharacter
         /// Not in an accepted syntax (date layout, email address, `M`/`F`, decimal digits).
         case invalidFormat
         /// Well-formed but names no day of the calendar, e.g. `2023-02-29` or `31/4/2020`.
@@ -60,6 +62,7 @@ public struct FieldError: Error, Sendable, Hashable, CustomStringConvertible {
         case .empty: "must not be empty"
         case .tooLong(let maximum): "must be at most \(maximum) characters"
         case .invalidCharacters: "contains characters that are not allowed"
+        case .noVisibleCharacter: "must contain a visible character"
         case .invalidFormat: field.formatHint
         case .notACalendarDate: "is not a date of the calendar"
         case .notPositive: "must be a positive integer"

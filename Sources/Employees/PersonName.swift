@@ -26,14 +26,17 @@ public struct LastName: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The rules both name parts share. Length counts Unicode scalars, as PostgreSQL's `varchar(n)` counts characters,
-/// so a name accepted here always fits the column.
+/// so a name accepted here always fits the column. Bidirectional controls are refused (a U+202E can make a name
+/// read as another on screen), and so is a name with nothing visible in it. Names reach the domain in NFC (the
+/// app normalizes its input; the domain has no Unicode tables for it), so one name typed twice compares equal.
 enum PersonName {
     static func validated(_ raw: String, field: EmployeeField, maximumLength: Int) throws(FieldError) -> String {
         let trimmed = Text.trimmingWhiteSpace(raw)
         guard !trimmed.isEmpty else { throw FieldError(field, .empty) }
-        guard !trimmed.unicodeScalars.contains(where: Text.isForbiddenInText) else {
+        guard !trimmed.unicodeScalars.contains(where: { Text.isForbiddenInText($0) || $0.properties.isBidiControl }) else {
             throw FieldError(field, .invalidCharacters)
         }
+        guard trimmed.unicodeScalars.contains(where: Text.isVisible) else { throw FieldError(field, .noVisibleCharacter) }
         guard trimmed.unicodeScalars.count <= maximumLength else {
             throw FieldError(field, .tooLong(maximum: maximumLength))
         }
@@ -49,6 +52,22 @@ enum Text {
             let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
         else { return "" }
         return String(scalars[first...last])
+    }
+
+    /// Letters, digits, punctuation and symbols: what makes a mark on the page by itself (spaces, combining marks
+    /// and format characters such as the zero-width space do not).
+    static func isVisible(_ scalar: Unicode.Scalar) -> Bool {
+        // Some fillers (U+3164) are letters by category yet ignorable by default: they draw nothing.
+        guard !scalar.properties.isDefaultIgnorableCodePoint else { return false }
+        return switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+            .decimalNumber, .letterNumber, .otherNumber,
+            .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+            .finalPunctuation, .otherPunctuation,
+            .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
+            true
+        default: false
+        }
     }
 
     /// Control characters (C0, DEL, C1) and the line and paragraph separators: nothing a name or address may hold.

@@ -46,6 +46,7 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
         json.bytes.append(UInt8(ascii: "}"))
         var headers = self.headers
         headers.set("Content-Type", "application/problem+json")
+        headers.set("X-Content-Type-Options", "nosniff")
         return HTTPResponse(status: status, headers: headers, body: json.bytes)
     }
 }

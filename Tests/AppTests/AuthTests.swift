@@ -290,6 +290,13 @@ final class AuthTests: XCTestCase {
         XCTAssertEqual(third.status, 200, third.text)
         XCTAssertEqual(third.json["scope"] as? String, "user:read", "a refresh may narrow the scope")
         let latest = try XCTUnwrap(third.json["refresh_token"] as? String)
+        let familyAccessTokens = try [first, second, third].map { try XCTUnwrap($0.json["access_token"] as? String) }
+        for access in familyAccessTokens {
+            let status = try await client.json("GET", "/employees/\(empNo)", token: access).status
+            XCTAssertEqual(status, 200, "the family's access tokens work before the reuse")
+        }
+        let unrelatedLogin = try await login("refresh@example.com")
+        let unrelatedAccess = try XCTUnwrap(unrelatedLogin.json["access_token"] as? String)
 
         let reuse = try await refresh(spent)
         XCTAssertEqual(reuse.status, 400)
@@ -298,10 +305,21 @@ final class AuthTests: XCTestCase {
         let afterReuse = try await refresh(latest)
         XCTAssertEqual(afterReuse.status, 400, "the unspent newest token of the family died with it")
         XCTAssertEqual(afterReuse.json["error"] as? String, "invalid_grant")
+        for access in familyAccessTokens {
+            let status = try await client.json("GET", "/employees/\(empNo)", token: access).status
+            XCTAssertEqual(status, 401, "a reuse means theft: the access tokens the family issued die with it")
+        }
+        let unrelatedStatus = try await client.json("GET", "/employees/\(empNo)", token: unrelatedAccess).status
+        XCTAssertEqual(unrelatedStatus, 200, "another login's family is untouched")
+        let revokedIDs = try await harness.service.context.pool.withConnection { connection in
+            try connection.query("SELECT count(*) FROM revoked_access_tokens WHERE emp_no = \(empNo)").first!.decode(Int.self, column: 0)
+        }
+        XCTAssertEqual(revokedIDs, 3, "revoked for every instance, not only this one")
 
+        let spentHash = try XCTUnwrap(RefreshToken.storageHash(of: spent))
         let family = try await harness.service.context.pool.withConnection { connection in
             try connection.query(
-                "SELECT count(*), count(revoked_at) FROM refresh_tokens WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE emp_no = \(empNo) LIMIT 1)"
+                "SELECT count(*), count(revoked_at) FROM refresh_tokens WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = \(spentHash))"
             ).first.map { (try $0.decode(Int.self, column: 0), try $0.decode(Int.self, column: 1)) }
         }
         XCTAssertEqual(family?.0, 3)
@@ -315,6 +333,25 @@ final class AuthTests: XCTestCase {
 
         let junk = try await refresh("not-a-refresh-token")
         XCTAssertEqual(junk.json["error"] as? String, "invalid_grant")
+    }
+
+    /// RFC 6749 §5.2: a login none of whose requested scopes is held gets `invalid_scope`, not a token that can do
+    /// nothing; one requested scope held is enough for a narrowed token.
+    func testALoginRequestingOnlyScopesNotHeldIsInvalidScope() async throws {
+        let empNo = try await makeUser("scoped@example.com", scopes: [.adminRead, .adminWrite])
+        let refused = try await login("scoped@example.com", scope: "audit:read")
+        XCTAssertEqual(refused.status, 400, refused.text)
+        XCTAssertEqual(refused.json["error"] as? String, "invalid_scope")
+        XCTAssertNil(refused.json["access_token"])
+        let twoUnheld = try await login("scoped@example.com", scope: "audit:read scope:grant")
+        XCTAssertEqual(twoUnheld.json["error"] as? String, "invalid_scope")
+        let partly = try await login("scoped@example.com", scope: "audit:read admin:read")
+        XCTAssertEqual(partly.status, 200, partly.text)
+        XCTAssertEqual(partly.json["scope"] as? String, "admin:read")
+        let wrongPassword = try await login("scoped@example.com", "not the password at all", scope: "audit:read")
+        XCTAssertEqual(wrongPassword.json["error"] as? String, "invalid_grant", "the scope is judged only after the password")
+        let failures = try await securityLog(kind: "login_failed")
+        XCTAssertEqual(failures.filter { $0.principal == "employee:\(empNo)" }.map(\.reason), ["invalid_scope", "invalid_scope", "bad_password"])
     }
 
     func testRefreshReintersectsWithCurrentScopesRefusesBroaderScopesAndDisabledEmployees() async throws {

@@ -110,6 +110,35 @@ final class AuthorityCheckerTests: XCTestCase {
         XCTAssertEqual(found[1].1, .missingScopes([.adminWrite]))
     }
 
+    func testChangingWhoCanActAsAStrongerAccountIsAViolationAtItsPosition() {
+        var log = LogBuilder()
+        log.create(1)  // the weaker admin
+        log.grant(.adminWrite, to: 1)
+        log.create(2)  // the stronger account
+        log.grant(.superAll, to: 2)
+        log.append("PasswordChanged", on: 2, by: "employee:1")  // 5: takeover
+        log.append("EmployeeDisabled", on: 2, by: "employee:1")  // 6: lockout
+        log.append("EmployeeEnabled", on: 2, by: "employee:1")  // 7
+        log.grant(.scopeGrant, to: 1)
+        log.revoke(.superAll, from: 2, by: "employee:1")  // 9: stripping it
+        log.revoke(.superAll, from: 2)  // 10: the system may
+        log.grant(.userWrite, to: 2)
+        log.append("PasswordChanged", on: 2, by: "employee:1")  // 12: admin:write covers user:write now
+        log.append("EmployeeDisabled", on: 2, by: "employee:1")  // 13
+        log.append("PasswordChanged", on: 1, by: "employee:1")  // 14: one's own, proven by the current password
+        log.grant(.auditRead, to: 2)
+        log.append("EmployeeEnabled", on: 2, by: "employee:1")  // 16: audit:read is beyond admin:write
+        let found = violations(log)
+        XCTAssertEqual(found.map(\.0), [5, 6, 7, 9, 16])
+        XCTAssertEqual(found[0].1, .subjectHoldsMore([.superAll]))
+        XCTAssertEqual(found[3].1, .subjectHoldsMore([.superAll]))
+        XCTAssertEqual(found[4].1, .subjectHoldsMore([.auditRead]))
+        let text = AuthorityReportText.render(log.check())
+        XCTAssertTrue(
+            text.contains("VIOLATION: position 5: employee:1 recorded PasswordChanged on employee-2, an account holding super:* the actor lacked"),
+            text)
+    }
+
     func testCreatingNeedsAdminWriteEvenWithEverythingElse() {
         var log = LogBuilder()
         log.create(1)

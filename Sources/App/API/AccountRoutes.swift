@@ -110,7 +110,7 @@ enum AccountRoutes {
             throw AccountError.unknownScope
         }
         try requireHeld([scope], operation: "revokeScope", request, context)
-        let outcome = try await context.commands.execute(.revokeScope(scope.rawValue), on: number, by: request.actor())
+        let outcome = try await executeOnAccount(.revokeScope(scope.rawValue), on: number, operation: "revokeScope", request, context)
         publish(outcome, to: context.principals)
         return try scopesResponse(outcome)
     }
@@ -118,15 +118,17 @@ enum AccountRoutes {
     /// Disable or enable; answers the employee's record. Repeating either is a no-op 200.
     static func setStatus(_ command: EmployeeCommand, _ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
         let number = try employeeNumber(request)
-        let outcome = try await context.commands.execute(command, on: number, by: request.actor())
+        let operation = if case .disable = command { "disableEmployee" } else { "enableEmployee" }
+        let outcome = try await executeOnAccount(command, on: number, operation: operation, request, context)
         publish(outcome, to: context.principals)
         guard let record = EmployeeRecord(outcome) else { throw CommandError.notFound }
         return JSONResponse.make(record, headers: ["ETag": EmployeeRoutes.etag(record.version)])
     }
 
-    /// `{"current_password", "new_password"}`. Acting on your own record without `admin:write` needs the current
-    /// password (wrong → 403, logged, throttled like logins); `admin:write` may omit it. Answers 204; every
-    /// token issued before the change stops working, the caller's own included.
+    /// `{"current_password", "new_password"}`. Your own password needs the current one, whatever your scopes (wrong →
+    /// 403, logged, throttled like logins), so a stolen token cannot take its own account over. Another's needs
+    /// `admin:write` and every scope that account holds, not the current password. Answers 204; every token issued
+    /// before the change stops working, the caller's own included.
     static func changePassword(_ request: APIRequest, _ context: APIContext, throttle: LoginThrottle) async throws
         -> HTTPResponse
     {
@@ -137,7 +139,8 @@ enum AccountRoutes {
         var errors: [HTTPFieldError] = []
         let currentPassword = body.string("current_password", errors: &errors)
         let newPassword = body.string("new_password", errors: &errors)
-        let mayOmitCurrent = caller.scopes.satisfies(.adminWrite)
+        let ownRecord = Int64(number.value) == caller.empNo
+        let mayOmitCurrent = !ownRecord
         if currentPassword == nil, !mayOmitCurrent, !errors.contains(where: { $0.field == "current_password" }) {
             errors.append(HTTPFieldError(field: "current_password", message: "is required"))
         }
@@ -155,7 +158,10 @@ enum AccountRoutes {
             throw RequestBodyError.invalidFields(violations.map { HTTPFieldError(field: $0.field, message: $0.message) })
         }
         let hash = try await context.passwords.hash(newPassword)
-        let outcome = try await context.commands.execute(.setPassword, on: number, by: request.actor(), passwordHash: hash)
+        let outcome =
+            ownRecord
+            ? try await context.commands.execute(.setPassword, on: number, by: request.actor(), passwordHash: hash)
+            : try await executeOnAccount(.setPassword, on: number, operation: "changePassword", request, context, passwordHash: hash)
         publish(outcome, to: context.principals)
         return HTTPResponse(status: .noContent)
     }
@@ -204,6 +210,34 @@ enum AccountRoutes {
             context.securityLog.record(
                 .denied(principal: caller.subject, route: operation, reason: "beyond_own_scopes", request: request.http))
             throw AccountError.beyondOwnScopes(missing: missing)
+        }
+    }
+
+    /// Runs a command that changes who can act as the account `number` (another's password, disable, enable,
+    /// revoke): allowed only when the caller's effective scopes cover every scope the account holds, the rule grants
+    /// already follow, so that `admin:write` cannot take over or lock out a `super:*` account. The check runs
+    /// against the state the append expects (see `EmployeeCommandService.Precondition`); a refusal is logged.
+    private static func executeOnAccount(
+        _ command: EmployeeCommand, on number: EmployeeNumber, operation: String, _ request: APIRequest, _ context: APIContext,
+        passwordHash: String? = nil
+    ) async throws -> CommandOutcome {
+        let caller = try request.caller
+        let callerScopes = caller.scopes
+        do {
+            return try await context.commands.execute(
+                command, on: number, by: request.actor(), passwordHash: passwordHash,
+                precondition: { state throws(CommandError) in
+                    let held = ScopeSet((state.employee?.scopes ?? []).compactMap(Scope.init(rawValue:)))
+                    let missing = held.scopes.filter { !callerScopes.satisfies($0) }
+                    if !missing.isEmpty { throw .targetHoldsMore(missing: missing.map(\.rawValue)) }
+                })
+        } catch CommandError.targetHoldsMore(let missing) {
+            context.securityLog.record(
+                SecurityLog.Entry(
+                    kind: "access_denied", principal: caller.subject, attemptedUsername: "employee:\(number.value)",
+                    clientAddress: request.http.remoteAddress, reason: "target_holds_more:\(operation)",
+                    requestID: request.http.requestID, recordedAt: Date()))
+            throw CommandError.targetHoldsMore(missing: missing)
         }
     }
 

@@ -52,8 +52,9 @@ enum AuditRoutes {
                 )
             }
         }
+        let caughtUp = (events.last?.position ?? after) >= head.position
         let body = EventLogPage(
-            events: events.map(LoggedEvent.init), nextAfter: events.last?.position ?? after, head: ChainHeadView(head))
+            events: events.map(LoggedEvent.init), nextAfter: caughtUp ? nil : events.last?.position, head: ChainHeadView(head))
         return try JSONResponse.make(body, headers: ["Cache-Control": "no-store"])
     }
 

@@ -103,8 +103,8 @@ enum CompatibilityRoutes {
         "Please provide partial search first name between 1 and 14 characters, must include wildcard %. E.g. %An"
 
     static func searchEmployees(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
-        let lastName = request.http.pathParameters.string("last_name") ?? ""
-        let firstName = request.http.pathParameters.string("first_name") ?? ""
+        let lastName = TextNormalization.nfc(request.http.pathParameters.string("last_name")) ?? ""
+        let firstName = TextNormalization.nfc(request.http.pathParameters.string("first_name")) ?? ""
         var errors: [HTTPFieldError] = []
         if !isPartialPattern(lastName, maximum: LastName.maximumLength) {
             errors.append(HTTPFieldError(field: "last_name", message: partialLastNameMessage))
@@ -171,9 +171,10 @@ enum CompatibilityRoutes {
     }
 
     static func create(_ form: FormBody, _ actor: Actor, _ context: APIContext) async throws -> HTTPResponse {
-        let fields = EmployeeFields(
-            firstName: form["firstName"], lastName: form["lastName"], birthDate: form["birthDate"], gender: form["gender"],
-            hireDate: form["hireDate"], email: form["email"])
+        let fields = TextNormalization.normalized(
+            EmployeeFields(
+                firstName: form["firstName"], lastName: form["lastName"], birthDate: form["birthDate"], gender: form["gender"],
+                hireDate: form["hireDate"], email: form["email"]))
         var errors: [HTTPFieldError] = []
         do {
             _ = try EmployeeProfile(validating: fields, today: context.today())

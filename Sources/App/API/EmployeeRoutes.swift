@@ -73,8 +73,8 @@ enum EmployeeRoutes {
         if let asOf = request.http.query["as_of"] {
             guard let instant = ISO8601.date(from: asOf) else {
                 throw RequestBodyError(
-                    status: .badRequest, detail: "as_of must be an ISO 8601 timestamp",
-                    fieldErrors: [HTTPFieldError(field: "as_of", message: "must be an ISO 8601 timestamp")])
+                    status: .badRequest, detail: "as_of must be an RFC 3339 timestamp or a date",
+                    fieldErrors: [HTTPFieldError(field: "as_of", message: "must be an RFC 3339 timestamp or a date")])
             }
             record = try await context.queries.employee(empNo, asOf: instant)
         } else {
@@ -117,7 +117,8 @@ enum EmployeeRoutes {
             throw RequestBodyError(status: .badRequest, detail: "Invalid query parameters", fieldErrors: errors)
         }
         let page = try await context.queries.search(
-            lastName: query["last_name"], firstName: query["first_name"], limit: limit, after: after)
+            lastName: TextNormalization.nfc(query["last_name"]), firstName: TextNormalization.nfc(query["first_name"]), limit: limit,
+            after: after)
         return JSONResponse.make(page)
     }
 

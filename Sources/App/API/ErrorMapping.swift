@@ -51,6 +51,11 @@ enum ErrorMapping {
                 members: [(name: "current_version", value: .int(current))], headers: ["ETag": "\"\(current)\""])
         case .contention:
             return HTTPError(.conflict, detail: "The employee is being changed concurrently; retry")
+        case .targetHoldsMore(let missing):
+            return HTTPError(
+                .forbidden,
+                detail: "The employee holds scopes you do not hold (\(missing.joined(separator: " "))); "
+                    + "only a caller holding every scope of an account may change who can act as it")
         case .unavailable:
             return unavailable()
         }

@@ -1,3 +1,4 @@
+import Employees
 import Foundation
 import Glibc
 import HTTP
@@ -80,11 +81,58 @@ enum ISO8601 {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// Parses `2024-05-01T12:00:00Z`, with or without fractional seconds, or a plain date (midnight UTC).
+    /// Parses an RFC 3339 `date-time` strictly (`2024-05-01T12:00:00Z`, `2024-05-01T14:00:00.5+02:00`), or a plain
+    /// `full-date` (midnight UTC). Every field is range-checked against the calendar, so `2027-02-30` or hour 25
+    /// is nil, not a quietly rolled-over instant. Leap seconds (`:60`) are refused: no stored time can be one.
     static func date(from text: String) -> Date? {
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle().year().month().day()) { return date }
-        return nil
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 10, bytes.count <= 40, let day = try? CalendarDate(iso: String(decoding: bytes[0..<10], as: UTF8.self))
+        else { return nil }
+        if bytes.count == 10 { return Date(timeIntervalSince1970: Double(day.daysSinceEpoch) * 86_400) }
+        var index = 10
+        func number(_ width: Int, maximum: Int) -> Int? {
+            guard index + width <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[index..<(index + width)] {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            index += width
+            return value <= maximum ? value : nil
+        }
+        func expect(_ characters: String) -> Bool {
+            guard index < bytes.count, characters.utf8.contains(bytes[index]) else { return false }
+            index += 1
+            return true
+        }
+        guard expect("Tt"), let hour = number(2, maximum: 23), expect(":"), let minute = number(2, maximum: 59), expect(":"),
+            let second = number(2, maximum: 59)
+        else { return nil }
+        // The fraction is kept to the microsecond, as PostgreSQL stores times; further digits are cut off.
+        var microseconds: Int64 = 0
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            let start = index
+            var scale: Int64 = 100_000
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+                microseconds += Int64(bytes[index] - UInt8(ascii: "0")) * scale
+                scale /= 10
+                index += 1
+            }
+            guard index > start else { return nil }
+        }
+        var offsetSeconds = 0
+        if expect("Zz") {
+            offsetSeconds = 0
+        } else {
+            guard index < bytes.count else { return nil }
+            let sign = bytes[index] == UInt8(ascii: "-") ? -1 : 1
+            guard expect("+-"), let offsetHours = number(2, maximum: 23), expect(":"), let offsetMinutes = number(2, maximum: 59)
+            else { return nil }
+            offsetSeconds = sign * (offsetHours * 3600 + offsetMinutes * 60)
+        }
+        guard index == bytes.count else { return nil }
+        let seconds = Int64(day.daysSinceEpoch) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetSeconds)
+        return Date(timeIntervalSince1970: Double(seconds * 1_000_000 + microseconds) / 1_000_000)
     }
 }

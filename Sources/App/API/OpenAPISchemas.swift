@@ -239,7 +239,7 @@ enum OpenAPISchemas {
             ["position": integer(minimum: 0), "hash": ["type": "string", "pattern": "^[0-9a-f]{64}$"]],
             required: ["position", "hash"]),
         "EventLogPage": object(
-            ["events": ["type": "array", "items": ref("LoggedEvent")], "next_after": integer(minimum: 0), "head": ref("ChainHead")],
+            ["events": ["type": "array", "items": ref("LoggedEvent")], "next_after": nullable("integer"), "head": ref("ChainHead")],
             required: ["events", "next_after", "head"]),
         "SecurityLogEntry": object(
             [

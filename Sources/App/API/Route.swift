@@ -15,6 +15,12 @@ enum Access: Sendable {
     /// Only the caller's own record, with these scopes; nobody may act on others through this route.
     case ownRecordOnly(ScopeSet)
 
+    /// Whether a caller must present a token: every such route answers for one caller only.
+    var needsToken: Bool {
+        if case .public = self { return false }
+        return true
+    }
+
     /// The scopes required for a caller acting on `target` (nil when no record is named or the route is public).
     func requiredScopes(callerEmpNo: Int64, target: Int64?) -> ScopeSet? {
         switch self {

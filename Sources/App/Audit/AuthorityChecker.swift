@@ -17,6 +17,9 @@ import Security
 /// | `PasswordChanged` | `user:write` | `admin:write` |
 /// | `ScopeGranted`, `ScopeRevoked` | `scope:grant` | `scope:grant` |
 /// | `EmployeeDisabled`, `EmployeeEnabled` | `admin:write` | `admin:write` |
+/// A command that changes who can act as an account (another's `PasswordChanged`, `EmployeeDisabled`,
+/// `EmployeeEnabled`, `ScopeRevoked`) also needs every scope the subject held at that position: a weaker
+/// administrator taking over or locking out a stronger account is a violation even with the table's scopes.
 /// The `system` actor (the command line, imports) may do everything. A disabled employee may do nothing: its tokens
 /// are refused, so an event in its name after its `EmployeeDisabled` is a violation too.
 struct AuthorityChecker {
@@ -33,6 +36,8 @@ struct AuthorityChecker {
             case unidentifiedActor
             /// An event type (or stream) the checker has no rule for; nobody may record what no command produces.
             case unknownEventType
+            /// The event changed who can act as an account holding these scopes, which the actor lacked.
+            case subjectHoldsMore(ScopeSet)
         }
 
         let position: Int64
@@ -49,6 +54,7 @@ struct AuthorityChecker {
             case .unknownActor: return "\(what) but is not an employee at that position"
             case .unidentifiedActor: return "\(what) with no identifiable principal"
             case .unknownEventType: return "\(what), a type no command produces"
+            case .subjectHoldsMore(let scopes): return "\(what), an account holding \(scopes.spaceDelimited) the actor lacked"
             }
         }
     }
@@ -98,7 +104,22 @@ struct AuthorityChecker {
             let held = holder.scopes.closure
             return .missingScopes(ScopeSet(required.scopes.filter { !held.contains($0) }))
         }
+        if Self.changesWhoCanAct(event, ownRecord: actorNumber == subject) {
+            let subjectScopes = holders[subject]?.scopes ?? .empty
+            let beyond = subjectScopes.scopes.filter { !holder.scopes.satisfies($0) }
+            if !beyond.isEmpty { return .subjectHoldsMore(ScopeSet(beyond)) }
+        }
         return nil
+    }
+
+    /// Whether `event` changes who can act as the subject's account, so that its actor must hold every scope the
+    /// subject holds. One's own password change is proven by the current password instead.
+    static func changesWhoCanAct(_ event: EmployeeEvent, ownRecord: Bool) -> Bool {
+        switch event {
+        case .disabled, .enabled, .scopeRevoked: true
+        case .passwordChanged: !ownRecord
+        case .created, .updated, .scopeGranted: false
+        }
     }
 
     private mutating func apply(_ event: EmployeeEvent, to subject: Int) {

@@ -44,7 +44,7 @@ struct AdminAccount: Sendable {
     func create(_ fields: EmployeeFields, password: String) async throws(AdminAccountError) -> CommandOutcome {
         let profile: EmployeeProfile
         do {
-            profile = try EmployeeProfile(validating: fields, today: commands.today())
+            profile = try EmployeeProfile(validating: TextNormalization.normalized(fields), today: commands.today())
         } catch {
             throw .invalid(error)
         }

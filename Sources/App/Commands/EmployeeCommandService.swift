@@ -37,6 +37,9 @@ enum CommandError: Error, Sendable {
     case versionMismatch(current: Int)
     /// Others kept changing the employee while we retried.
     case contention
+    /// The command changes who can act as an account holding these scopes, which the caller does not hold
+    /// (after implication): a weaker administrator may not take over or lock out a stronger account.
+    case targetHoldsMore(missing: [String])
     case unavailable
 }
 
@@ -80,17 +83,24 @@ struct EmployeeCommandService: Sendable {
     /// How the commands' stream loads were batched.
     var streamLoadStatistics: PostgresBatchedLookup<StreamID, [RecordedEvent]>.Statistics { streams.statistics }
 
+    /// A check of the loaded state that must hold for the command to go on. It runs on every attempt, against the
+    /// very version the append then expects, so a concurrent change (say, a scope granted to the target) either is
+    /// seen by the check or makes the append fail and the check run again.
+    typealias Precondition = @Sendable (EmployeeState) throws(CommandError) -> Void
+
     /// Runs `command` against employee `empNo`. With `expectedVersion` (from `If-Match`) a concurrent change is a
     /// `versionMismatch`; without it, the command is decided again on the fresh state.
     func execute(
         _ command: EmployeeCommand, on empNo: EmployeeNumber, by actor: Actor, expectedVersion: Int? = nil,
-        passwordHash: String? = nil
+        passwordHash: String? = nil, precondition: Precondition? = nil
     ) async throws(CommandError) -> CommandOutcome {
         let stream = EmployeeEventCodec.streamID(empNo)
+        let command = TextNormalization.normalized(command)
         for _ in 0..<Self.maximumAttempts {
             let loaded = try await load(stream)
             let (state, version) = (loaded.state, loaded.version)
             if let expectedVersion, expectedVersion != version { throw .versionMismatch(current: version) }
+            if let precondition, state.employee != nil { try precondition(state) }
             let events: [EmployeeEvent]
             do {
                 events = try decide(state, command, today: today())

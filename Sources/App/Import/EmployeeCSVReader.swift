@@ -93,9 +93,10 @@ public final class EmployeeCSVReader {
             errors.append(error)
         }
         let givenEmail = cell(.email).flatMap { $0.isEmpty ? nil : $0 }
-        let fields = EmployeeFields(
-            firstName: cell(.firstName), lastName: cell(.lastName), birthDate: cell(.birthDate), gender: cell(.gender),
-            hireDate: cell(.hireDate), email: givenEmail ?? derivedEmail(cell(.firstName), cell(.lastName), empNo))
+        let fields = TextNormalization.normalized(
+            EmployeeFields(
+                firstName: cell(.firstName), lastName: cell(.lastName), birthDate: cell(.birthDate), gender: cell(.gender),
+                hireDate: cell(.hireDate), email: givenEmail ?? derivedEmail(cell(.firstName), cell(.lastName), empNo)))
         do {
             let profile = try EmployeeProfile(validating: fields, today: today)
             if let empNo, errors.isEmpty {

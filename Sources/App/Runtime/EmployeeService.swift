@@ -73,7 +73,7 @@ public final class EmployeeService: Sendable {
         let application = HTTPApplication<Route>(
             router: routes.build(),
             middleware: (tls == nil ? [] : [StrictTransportSecurityMiddleware()]) + [
-                RequestIDMiddleware(), AccessLogMiddleware(logger: StandardErrorLogger()),
+                SecurityHeadersMiddleware(), RequestIDMiddleware(), AccessLogMiddleware(logger: StandardErrorLogger()),
                 RequestMetricsMiddleware(metrics: context.monitoring.requests),
                 CompatibilityEnvelopeMiddleware(),
                 AuthenticationMiddleware(verifier: verifier, verifiedTokens: VerifiedTokenCache(), principals: feed.table, revokedTokens: revoked, securityLog: context.securityLog),

@@ -77,15 +77,22 @@ struct AuthorizationServer: Sendable {
         if outdated { try? await rehash(account.empNo, from: hash, password: password) }
 
         let granted = requested.map { $0.intersection(account.scopes.closure) } ?? account.scopes
+        // RFC 6749 §5.2: a request none of whose scopes can be granted is refused, not answered with a useless token.
+        if let requested, !requested.isEmpty, granted.isEmpty {
+            log("login_failed", empNo: account.empNo, username: username, reason: "invalid_scope", origin)
+            throw OAuthError(.invalidScope, "None of the requested scopes is held by this account")
+        }
         let access = try issuer.issue(empNo: account.empNo, clientID: clientID, scopes: granted)
         let refresh = RefreshToken.generate()
         let issuedAt = Date()
         try await pool.withConnection { connection in
             try connection.execute(
                 """
-                INSERT INTO refresh_tokens (token_hash, family_id, emp_no, client_id, scope, issued_at, expires_at)
+                INSERT INTO refresh_tokens (token_hash, family_id, emp_no, client_id, scope, issued_at, expires_at,
+                                            access_token_id, access_expires_at)
                 VALUES (\(refresh.storageHash), \(UUID()), \(account.empNo), \(clientID), \(granted.spaceDelimited),
-                        \(issuedAt), \(issuedAt.addingTimeInterval(Self.refreshTokenLifetime)))
+                        \(issuedAt), \(issuedAt.addingTimeInterval(Self.refreshTokenLifetime)),
+                        \(access.tokenID), \(access.expiresAt))
                 """)
         }
         log("login_succeeded", empNo: account.empNo, username: username, reason: "password", origin)
@@ -126,8 +133,8 @@ struct AuthorizationServer: Sendable {
 
     private enum RefreshOutcome: Sendable {
         case rotated(TokenGrant, empNo: Int64)
-        /// A spent token came back: its whole family was revoked.
-        case reused(empNo: Int64)
+        /// A spent token came back: its whole family was revoked, with the access tokens it issued (id, expiry).
+        case reused(empNo: Int64, revokedAccessTokens: [(String, Date)])
         case refused(reason: String, empNo: Int64?)
         case scopeTooBroad(empNo: Int64)
     }
@@ -165,7 +172,16 @@ struct AuthorizationServer: Sendable {
             if try row.decode(Bool.self, column: 6) {
                 try connection.execute(
                     "UPDATE refresh_tokens SET revoked_at = \(now) WHERE family_id = \(family) AND revoked_at IS NULL")
-                return .reused(empNo: empNo)
+                let revoked = try connection.query(
+                    """
+                    INSERT INTO revoked_access_tokens (jti, emp_no, revoked_at, expires_at)
+                    SELECT access_token_id, emp_no, \(now), access_expires_at FROM refresh_tokens
+                    WHERE family_id = \(family) AND access_token_id IS NOT NULL AND access_expires_at > \(now)
+                    ON CONFLICT (jti) DO NOTHING
+                    RETURNING jti, expires_at
+                    """
+                ).map { row in (try row.decode(String.self, column: 0), try row.decode(Date.self, column: 1)) }
+                return .reused(empNo: empNo, revokedAccessTokens: revoked)
             }
             guard try row.decode(Date.self, column: 5) > now else { return .refused(reason: "expired", empNo: empNo) }
             if let clientID, clientID != familyClient { return .refused(reason: "client_mismatch", empNo: empNo) }
@@ -177,22 +193,24 @@ struct AuthorizationServer: Sendable {
             let current = ScopeSet(try row.decode([String].self, column: 10).compactMap(Scope.init(rawValue:)))
 
             let next = RefreshToken.generate()
+            let granted = (requested ?? familyScopes).intersection(current.closure)
+            let access = try issuer.issue(empNo: empNo, clientID: familyClient, scopes: granted)
             try connection.execute("UPDATE refresh_tokens SET used_at = \(now) WHERE token_hash = \(hash)")
             try connection.execute(
                 """
-                INSERT INTO refresh_tokens (token_hash, family_id, emp_no, client_id, scope, issued_at, expires_at)
+                INSERT INTO refresh_tokens (token_hash, family_id, emp_no, client_id, scope, issued_at, expires_at,
+                                            access_token_id, access_expires_at)
                 VALUES (\(next.storageHash), \(family), \(empNo), \(familyClient), \(familyScopes.spaceDelimited),
-                        \(now), \(now.addingTimeInterval(Self.refreshTokenLifetime)))
+                        \(now), \(now.addingTimeInterval(Self.refreshTokenLifetime)), \(access.tokenID), \(access.expiresAt))
                 """)
-            let granted = (requested ?? familyScopes).intersection(current.closure)
-            let access = try issuer.issue(empNo: empNo, clientID: familyClient, scopes: granted)
             return .rotated(TokenGrant(access: access, refreshToken: next.token), empNo: empNo)
         }
         switch outcome {
         case .rotated(let grant, let empNo):
             log("token_refreshed", empNo: empNo, username: nil, reason: "refresh_token", origin)
             return grant
-        case .reused(let empNo):
+        case .reused(let empNo, let revokedAccessTokens):
+            for (tokenID, expiresAt) in revokedAccessTokens { revokedTokens.insert(tokenID, expiresAt: expiresAt) }
             log("refresh_reuse", empNo: empNo, username: nil, reason: "family_revoked", origin)
             throw Self.invalidRefreshToken
         case .refused(let reason, let empNo):
