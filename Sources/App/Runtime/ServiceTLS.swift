@@ -60,9 +60,13 @@ final class ServiceTLS: Sendable {
             configuration: configuration, responder: HTTPSRedirectResponder(httpsPort: httpsPort, fallbackHost: fallbackHost))
         let addresses = try server.start()
         running.redirectServer.withLock { $0 = server }
+        running.redirectAddresses.withLock { $0 = addresses }
         log("redirecting plaintext HTTP on \(addresses.map(\.description).joined(separator: ", ")) to HTTPS")
         return addresses
     }
+
+    /// Where the plaintext redirect listener listens; empty without one.
+    var redirectAddresses: [HTTPServer.Address] { running.redirectAddresses.withLock { $0 } }
 
     func stop() async {
         running.reloadSignal.withLock { $0 = nil }
@@ -78,6 +82,7 @@ final class ServiceTLS: Sendable {
 private final class RunningTLSParts: Sendable {
     let reloadSignal = Mutex<ReloadSignal?>(nil)
     let redirectServer = Mutex<HTTPServer?>(nil)
+    let redirectAddresses = Mutex<[HTTPServer.Address]>([])
 }
 
 /// SIGHUP → `TLSIdentity.reload()`, with one log line either way. Cancelled when released.
