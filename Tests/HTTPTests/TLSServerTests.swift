@@ -2,6 +2,7 @@ import CLibSSL
 import Foundation
 import Glibc
 import HTTP
+import Synchronization
 import XCTest
 
 /// HTTPS on the server's own event loops, checked with independent clients: curl, Python's `ssl` module and
@@ -271,6 +272,61 @@ final class TLSServerTests: XCTestCase {
         XCTAssertThrowsError(try identity.reload())
         XCTAssertEqual(identity.fingerprint, after)
         XCTAssertEqual(try TLSProbe.peerFingerprint(port: server.port), after)
+    }
+
+    /// Clients keep making new connections and keep-alive requests while the certificate is swapped back and forth:
+    /// not one request fails, and every reload is taken.
+    func testReloadUnderLoadFailsNoRequest() throws {
+        let files = try TLSFixtures.load()
+        let directory = files.directory + "/load-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let certificate = directory + "/cert.pem"
+        let key = directory + "/key.pem"
+        func install(_ pair: (String, String)) throws {
+            for (source, target) in [(pair.0, certificate), (pair.1, key)] {
+                try? FileManager.default.removeItem(atPath: target + ".new")
+                try FileManager.default.copyItem(atPath: source, toPath: target + ".new")
+                guard rename(target + ".new", target) == 0 else { throw TestError("rename") }
+            }
+        }
+        try install((files.certificate, files.key))
+        let identity = try TLSIdentity(certificateChainFile: certificate, privateKeyFile: key)
+        let server = try TestServer(tls: true, configure: { $0.tls = identity }) { builder in try standardRoutes(&builder) }
+        defer { server.stop() }
+        let stop = Atomic<Bool>(false)
+        let failures = Counter()
+        let answered = Counter()
+        let finished = DispatchGroup()
+        for _ in 0..<4 {
+            finished.enter()
+            Thread {
+                defer { finished.leave() }
+                while !stop.load(ordering: .relaxed) {
+                    do {
+                        let client = try server.connect()
+                        for _ in 0..<5 {
+                            try client.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+                            guard try client.readResponse().bodyText == "hello" else { throw TestError("wrong body") }
+                            answered.increment()
+                        }
+                    } catch {
+                        failures.increment()
+                    }
+                }
+            }.start()
+        }
+        var reloads = 0
+        for round in 0..<20 {
+            usleep(40_000)
+            try install(round % 2 == 0 ? (files.otherCertificate, files.otherKey) : (files.certificate, files.key))
+            try identity.reload()
+            reloads += 1
+        }
+        stop.store(true, ordering: .relaxed)
+        XCTAssertEqual(finished.wait(timeout: .now() + 10), .success)
+        XCTAssertEqual(reloads, 20)
+        XCTAssertEqual(failures.count, 0)
+        XCTAssertGreaterThan(answered.count, 100)
     }
 
     /// Bounded here; `bench/fuzz-tls` runs the same for longer and watches the server's memory.
