@@ -1,3 +1,4 @@
+import Dispatch
 import Glibc
 import HTTP
 
@@ -19,10 +20,25 @@ var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: port)
 configuration.maxConnections = 20_000
 configuration.runsHandlersOnEventLoops = !arguments.contains("--global-executor")
 configuration.logger = logger
+// With TLS, SIGHUP reloads the certificate and key (bench/https swaps them under load).
+var reloadSignal: (any DispatchSourceSignal)?
 if let certificate = arguments.firstIndex(of: "--tls-cert").map({ arguments[$0 + 1] }),
     let key = arguments.firstIndex(of: "--tls-key").map({ arguments[$0 + 1] })
 {
-    configuration.tls = try TLSIdentity(certificateChainFile: certificate, privateKeyFile: key)
+    let identity = try TLSIdentity(certificateChainFile: certificate, privateKeyFile: key)
+    configuration.tls = identity
+    signal(SIGHUP, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+    source.setEventHandler {
+        do throws(TLSError) {
+            let fingerprint = try identity.reload()
+            logger.log(.info, "reloaded the certificate: SHA-256 \(fingerprint)")
+        } catch {
+            logger.log(.warning, "reload refused: \(error)")
+        }
+    }
+    source.resume()
+    reloadSignal = source
 }
 let server = HTTPServer(configuration: configuration, responder: application)
 try server.start()
