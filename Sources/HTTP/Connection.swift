@@ -531,7 +531,8 @@ final class Connection {
             lastWriteProgress = loop.now
         }
         if pendingOutput == 0 {
-            if output.capacity > 64 * 1024 { output = [] } else { output.removeAll(keepingCapacity: true) }
+            // Over TLS every response passes through `output`: free it, so an idle TLS connection holds no buffer.
+            if output.capacity > 64 * 1024 || tls != nil { output = [] } else { output.removeAll(keepingCapacity: true) }
             outputStart = 0
         } else if outputStart > 64 * 1024 && outputStart * 2 > output.count {
             output.removeFirst(outputStart)
