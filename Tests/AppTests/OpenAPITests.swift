@@ -127,6 +127,55 @@ final class OpenAPITests: XCTestCase {
         XCTAssertEqual(Set(recordSchema["required"] as? [String] ?? []), Set(record.json.keys), "the schema matches a real record")
     }
 
+    /// The document is as strict as the API: bodies with their media types, bounded integers, patterns.
+    func testRequestBodiesAndBoundsMatchWhatTheAPIAccepts() async throws {
+        let operations = operations(try await document())
+        func body(_ key: String) -> [String: Any]? {
+            (operations[key]?["requestBody"] as? [String: Any])?["content"] as? [String: Any]
+        }
+        for key in ["POST /auth/token", "POST /api/login", "POST /auth/revoke", "POST /emp/admin-save", "POST /emp/user-save"] {
+            XCTAssertNotNil(body(key)?["application/x-www-form-urlencoded"], key)
+        }
+        for key in ["POST /employees", "PATCH /employees/{emp_no}", "POST /employees/{emp_no}/scopes", "PUT /employees/{emp_no}/password"] {
+            XCTAssertNotNil(body(key)?["application/json"], key)
+        }
+        let events = try XCTUnwrap(operations["GET /events"]?["parameters"] as? [[String: Any]])
+        let after = try XCTUnwrap(events.first { $0["name"] as? String == "after" }?["schema"] as? [String: Any])
+        XCTAssertEqual((after["maximum"] as? NSNumber)?.int64Value, Int64.max)
+        let password = try XCTUnwrap(
+            (((body("PUT /employees/{emp_no}/password")?["application/json"] as? [String: Any])?["schema"] as? [String: Any])?[
+                "properties"] as? [String: Any])?["new_password"] as? [String: Any])
+        XCTAssertEqual(password["minLength"] as? Int, 15)
+        XCTAssertEqual(password["maxLength"] as? Int, 256)
+        let search = try XCTUnwrap(operations["GET /emp/search/{last_name}/{first_name}"]?["parameters"] as? [[String: Any]])
+        let pattern = try XCTUnwrap((search.first?["schema"] as? [String: Any])?["pattern"] as? String)
+        for accepted in ["ab%", "%nas%", "%An", "%", "%A%", "a%b%c", "%4", "%AG"] {
+            XCTAssertNotNil(accepted.range(of: pattern, options: .regularExpression), accepted)
+        }
+        for refused in ["abc", "%41", "%%4f", "a%b/c", "x%A%ff"] {
+            XCTAssertNil(refused.range(of: pattern, options: .regularExpression), refused)
+        }
+        let patch = try XCTUnwrap(operations["PATCH /employees/{emp_no}"]?["parameters"] as? [[String: Any]])
+        let ifMatch = try XCTUnwrap(patch.first { $0["name"] as? String == "If-Match" }?["schema"] as? [String: Any])
+        let etag = try XCTUnwrap(ifMatch["pattern"] as? String)
+        XCTAssertNotNil(#""3""#.range(of: etag, options: .regularExpression))
+        XCTAssertNil(#"W/"3""#.range(of: etag, options: .regularExpression))
+    }
+
+    func testDatePatternsMatchExactlyTheRange() throws {
+        let pattern = "^" + OpenAPIDatePattern.range("1900-01-02", "2027-12-04") + "$"
+        let regex = try NSRegularExpression(pattern: pattern)
+        func matches(_ text: String) -> Bool {
+            regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        }
+        for inside in ["1900-01-02", "1900-01-10", "1955-06-30", "1999-12-31", "2027-11-30", "2027-12-04"] {
+            XCTAssertTrue(matches(inside), inside)
+        }
+        for outside in ["1899-12-31", "1900-01-01", "2027-12-05", "2028-01-01", "9999-12-31", "0001-01-01"] {
+            XCTAssertFalse(matches(outside), outside)
+        }
+    }
+
     func testOpenAPIPathSpelling() {
         XCTAssertEqual(OpenAPIDocument.openAPIPath("/employees/{emp_no:int}/history"), "/employees/{emp_no}/history")
         XCTAssertEqual(OpenAPIDocument.openAPIPath("/a/{name}/{id:string}"), "/a/{name}/{id}")

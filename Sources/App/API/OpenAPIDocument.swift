@@ -1,3 +1,4 @@
+import Employees
 import EventStore
 import HTTP
 import Security
@@ -10,16 +11,20 @@ enum OpenAPIDocument {
     typealias JSON = OpenAPIValue
 
     static let securitySchemeName = "oauth2"
+    /// The same password flow at the original system's login path, so clients (and Schemathesis) know that path
+    /// issues credentials too; no operation requires it.
+    static let originalLoginSchemeName = "oauth2OriginalLogin"
 
-    /// With `httpsAuthority` (the service serves TLS itself) the document names an `https` server whose host a client
-    /// can change (the listen address is rarely the name clients use); without it, no server entry: the document's own
-    /// origin applies.
-    static func build(_ routes: [RegisteredRoute], httpsAuthority: String? = nil) -> JSON {
+    /// The document for `today` (UTC): the date fields' bounds move with it, as the API's do. With `httpsAuthority`
+    /// (the service serves TLS itself) the document names an `https` server whose host a client can change (the listen
+    /// address is rarely the name clients use); without it, no server entry: the document's own origin applies.
+    static func build(_ routes: [RegisteredRoute], today: CalendarDate, httpsAuthority: String? = nil) -> JSON {
+        let documented = OpenAPISchemas.operations(today: today)
         var paths: [String: JSON] = [:]
         for route in routes {
             let path = openAPIPath(route.pattern)
             var item = paths[path].flatMap(\.objectMembers) ?? [:]
-            item[route.method.rawValue.lowercased()] = operation(route)
+            item[route.method.rawValue.lowercased()] = operation(route, documented: documented["\(route.method.rawValue) \(path)"])
             paths[path] = .object(item)
         }
         var document: [String: JSON] = [
@@ -34,8 +39,11 @@ enum OpenAPIDocument {
             ]),
             "paths": .object(paths),
             "components": .object([
-                "securitySchemes": .object([securitySchemeName: securityScheme]),
-                "schemas": .object(OpenAPISchemas.components),
+                "securitySchemes": .object([
+                    securitySchemeName: securityScheme(tokenURL: "/auth/token"),
+                    originalLoginSchemeName: securityScheme(tokenURL: "/api/login"),
+                ]),
+                "schemas": .object(OpenAPISchemas.components(today: today)),
             ]),
         ]
         if let httpsAuthority {
@@ -65,15 +73,23 @@ enum OpenAPIDocument {
             let parts = inner.split(separator: ":", maxSplits: 1)
             let name = String(parts[0])
             let isInteger = parts.count == 2 && parts[1] == "int"
-            let schema: JSON = name == "emp_no" ? OpenAPISchemas.employeeNumber : isInteger ? ["type": "integer"] : ["type": "string"]
+            let schema: JSON =
+                name == "emp_no"
+                ? OpenAPISchemas.employeeNumber
+                : OpenAPISchemas.pathParameterSchemas[name] ?? (isInteger ? ["type": "integer"] : ["type": "string"])
             return ["name": .string(name), "in": "path", "required": true, "schema": schema]
         }
     }
 
-    static func operation(_ registered: RegisteredRoute) -> JSON {
+    /// Methods whose requests the idempotency middleware handles when a principal sends `Idempotency-Key`.
+    static let unsafeMethods: Set<HTTPMethod> = [.POST, .PUT, .PATCH, .DELETE]
+
+    static func operation(_ registered: RegisteredRoute, documented: OpenAPISchemas.Operation?) -> JSON {
         let route = registered.route
-        let documented = OpenAPISchemas.operations["\(registered.method.rawValue) \(openAPIPath(registered.pattern))"]
-        let parameters = pathParameters(registered.pattern) + (documented?.parameters ?? [])
+        let isPublic = if case .public = route.access { true } else { false }
+        let idempotent = !isPublic && unsafeMethods.contains(registered.method)
+        var parameters = pathParameters(registered.pattern) + (documented?.parameters ?? [])
+        if idempotent { parameters.append(OpenAPISchemas.idempotencyKey) }
         var members: [String: JSON] = [
             "operationId": .string(route.operationID),
             "summary": .string(route.summary),
@@ -88,11 +104,24 @@ enum OpenAPIDocument {
         } else {
             responses["default"] = .object(["description": "Not described in this document yet"])
         }
-        let problem =
-            CompatibilityRoutes.serves(rawPath: registered.pattern)
-            ? OpenAPISchemas.envelopeErrorResponse : OpenAPISchemas.problemResponse
-        if !parameters.isEmpty || documented?.requestBody != nil { responses["400"] = responses["400"] ?? problem("The request is malformed") }
-        if case .public = route.access {} else {
+        let compatibility = CompatibilityRoutes.serves(rawPath: registered.pattern)
+        let problem = compatibility ? OpenAPISchemas.envelopeErrorResponse : OpenAPISchemas.problemResponse
+        if !parameters.isEmpty || documented?.requestBody != nil {
+            responses["400"] = responses["400"] ?? (compatibility ? OpenAPISchemas.envelopeOrProblem : problem("The request is malformed"))
+        }
+        if documented?.requestBody != nil {
+            responses["413"] = responses["413"] ?? problem("The body is too large")
+            responses["415"] = responses["415"] ?? problem("The body is not of the documented media type")
+        }
+        if idempotent {
+            responses["303"] = responses["303"] ?? [
+                "description": "A retry with the Idempotency-Key of a request whose events committed but whose answer was lost: see Location",
+                "headers": ["Location": ["description": "The resource the first request changed", "schema": ["type": "string"]]],
+            ]
+            responses["409"] = responses["409"] ?? problem("The request with this Idempotency-Key is still running; retry after Retry-After")
+            responses["422"] = responses["422"] ?? problem("This Idempotency-Key was used for a different request")
+        }
+        if !isPublic {
             responses["401"] = problem("Missing, invalid, expired or revoked access token")
             responses["403"] = problem("The token lacks the required scopes")
         }
@@ -115,13 +144,15 @@ enum OpenAPIDocument {
         }
     }
 
-    static var securityScheme: JSON {
+    static func securityScheme(tokenURL: String) -> JSON {
         var scopes: [String: JSON] = [:]
         for scope in Scope.allCases { scopes[scope.rawValue] = .string(description(of: scope)) }
         return .object([
             "type": "oauth2",
             "description": "Access tokens (RFC 9068 JWTs) from the password grant; send them as `Authorization: Bearer`.",
-            "flows": .object(["password": .object(["tokenUrl": "/auth/token", "refreshUrl": "/auth/token", "scopes": .object(scopes)])]),
+            "flows": .object([
+                "password": .object(["tokenUrl": .string(tokenURL), "refreshUrl": .string(tokenURL), "scopes": .object(scopes)])
+            ]),
         ])
     }
 
