@@ -28,8 +28,9 @@ static inline void cssl_ctx_set_modes(SSL_CTX *ctx) {
     SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
 }
 
-static inline long cssl_ctx_set_session_cache_server(SSL_CTX *ctx) {
-    return SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
+/* Resumption is by session tickets only (stateless): no server-side session cache to grow with the clients. */
+static inline long cssl_ctx_disable_session_cache(SSL_CTX *ctx) {
+    return SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 }
 
 static inline int cssl_ctx_set_ticket_key_callback(

@@ -71,7 +71,7 @@ public final class TLSContext: @unchecked Sendable {
             SSL_CTX_set_ciphersuites(context, tls13Ciphersuites) == 1
         else { throw .openSSL("cannot set the cipher suites") }
         guard cssl_ctx_set_group_list(context, groups) == 1 else { throw .openSSL("cannot set the key exchange groups") }
-        _ = cssl_ctx_set_session_cache_server(context)
+        _ = cssl_ctx_disable_session_cache(context)
         SSL_CTX_set_alpn_select_cb(context, selectALPN, nil)
     }
 
