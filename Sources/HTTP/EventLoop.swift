@@ -295,7 +295,12 @@ final class EventLoop {
     }
 
     /// Over the connection limit: a 503 that fits any socket buffer, then close. The other connections never notice.
+    /// A TLS client could not read a plaintext 503, so on a TLS listener the connection is only closed.
     private func refuse(_ fd: Int32) {
+        guard core.configuration.tls == nil else {
+            close(fd)
+            return
+        }
         var head: [UInt8] = []
         let body = HTTPError(.serviceUnavailable, detail: "The server is at its connection limit.").response
         if case .bytes(let bytes) = body.body,
