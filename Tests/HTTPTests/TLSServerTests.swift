@@ -329,6 +329,30 @@ final class TLSServerTests: XCTestCase {
         XCTAssertGreaterThan(answered.count, 100)
     }
 
+    /// The fuzzing corpus (and its seeds), each file sent whole over TLS: the server answers or closes, never hangs or
+    /// falls over, and serves the next client.
+    func testCorpusOverTLS() throws {
+        let server = try tlsServer(configure: { $0.timeouts.head = .milliseconds(500); $0.timeouts.body = .milliseconds(500) })
+        defer { server.stop() }
+        let folder = try XCTUnwrap(Bundle.module.url(forResource: "Corpus", withExtension: nil))
+        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+            .filter { $0.lastPathComponent != "README" }
+        XCTAssertGreaterThan(files.count, 3)
+        var answered = 0
+        for file in files {
+            let client = try server.connect()
+            try client.send(Array(try Data(contentsOf: file)))
+            if let response = try? client.readResponse() {
+                XCTAssertTrue((100..<600).contains(response.status), file.lastPathComponent)
+                answered += 1
+            }
+        }
+        XCTAssertGreaterThan(answered, files.count / 2)
+        let client = try server.connect()
+        try client.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        XCTAssertEqual(try client.readResponse().bodyText, "hello")
+    }
+
     /// Bounded here; `bench/fuzz-tls` runs the same for longer and watches the server's memory.
     func testTruncatedAndRandomClientHellosNeverHurtTheServer() throws {
         let server = try tlsServer(configure: { $0.timeouts.tlsHandshake = .milliseconds(500) })
