@@ -27,8 +27,8 @@ final class TLSTicketKeys: Sendable {
     /// The key to issue a ticket under, made now if the newest is too old.
     func current(now: UInt64 = MonotonicClock.now()) -> Key? {
         keys.withLock { keys in
-            keys.removeAll { now - $0.created >= 2 * rotation.nanoseconds }
-            if let newest = keys.last, now - newest.created < rotation.nanoseconds { return newest }
+            keys.removeAll { Self.age($0, now: now) >= 2 * rotation.nanoseconds }
+            if let newest = keys.last, Self.age(newest, now: now) < rotation.nanoseconds { return newest }
             guard let key = Self.makeKey(now: now) else { return nil }
             keys.append(key)
             return key
@@ -39,13 +39,19 @@ final class TLSTicketKeys: Sendable {
     func key(named name: UnsafePointer<UInt8>, now: UInt64 = MonotonicClock.now()) -> (key: Key, renew: Bool)? {
         keys.withLock { keys in
             guard let index = keys.firstIndex(where: { key in
-                now - key.created < 2 * rotation.nanoseconds
+                Self.age(key, now: now) < 2 * rotation.nanoseconds
                     && key.name.withUnsafeBufferPointer { memcmp($0.baseAddress!, name, Self.nameLength) == 0 }
             })
             else { return nil }
-            let isNewest = index == keys.count - 1 && now - keys[index].created < rotation.nanoseconds
+            let isNewest = index == keys.count - 1 && Self.age(keys[index], now: now) < rotation.nanoseconds
             return (keys[index], !isNewest)
         }
+    }
+
+    /// Loops read the clock before they wait for the lock, so a key made by another loop meanwhile can look younger
+    /// than zero: that is age 0, not an overflow.
+    private static func age(_ key: Key, now: UInt64) -> UInt64 {
+        now > key.created ? now - key.created : 0
     }
 
     private static func makeKey(now: UInt64) -> Key? {

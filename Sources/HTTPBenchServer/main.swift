@@ -27,6 +27,11 @@ if let certificate = arguments.firstIndex(of: "--tls-cert").map({ arguments[$0 +
 {
     let identity = try TLSIdentity(certificateChainFile: certificate, privateKeyFile: key)
     configuration.tls = identity
+    reloadSignal = reloadOnHangUp(identity, logger: logger)
+}
+
+/// Outside top-level code, so the handler is not main-actor isolated: it runs on a dispatch queue.
+func reloadOnHangUp(_ identity: TLSIdentity, logger: StandardErrorLogger) -> any DispatchSourceSignal {
     signal(SIGHUP, SIG_IGN)
     let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
     source.setEventHandler {
@@ -38,7 +43,7 @@ if let certificate = arguments.firstIndex(of: "--tls-cert").map({ arguments[$0 +
         }
     }
     source.resume()
-    reloadSignal = source
+    return source
 }
 let server = HTTPServer(configuration: configuration, responder: application)
 try server.start()
