@@ -1,3 +1,5 @@
+import CivilTime
+
 /// A day of the proleptic Gregorian calendar with no time and no zone: birth and hire dates are days, not instants,
 /// so they never shift with a time zone. Years 1 to 9999, the range ISO `yyyy-mm-dd` can spell.
 public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -26,10 +28,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// Strict ISO 8601 calendar date: exactly four, two and two ASCII digits separated by `-`.
     public init(iso text: String) throws(CalendarDateError) {
-        let parts = Self.split(text, separator: UInt8(ascii: "-"))
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Self.number(parts[0]), let month = Self.number(parts[1]), let day = Self.number(parts[2])
-        else { throw .invalidFormat }
+        guard let (year, month, day) = CivilCalendar.fullDateFields(text.utf8) else { throw .invalidFormat }
         guard let date = CalendarDate(year: year, month: month, day: day) else { throw .notACalendarDate }
         self = date
     }
@@ -47,29 +46,12 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// Nil when the day falls outside years 1 to 9999.
     public init?(daysSinceEpoch days: Int) {
-        // Civil-from-days over 400-year eras of 146,097 days, with years starting on 1 March so that the leap day
-        // is the last day of a year.
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let marchBasedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * marchBasedMonth + 2) / 5 + 1
-        let month = marchBasedMonth < 10 ? marchBasedMonth + 3 : marchBasedMonth - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = CivilCalendar.day(fromDaysSinceUnixEpoch: days)
         self.init(year: year, month: month, day: day)
     }
 
     /// Days since 1970-01-01 (negative before it): cheap arithmetic and a compact storage form.
-    public var daysSinceEpoch: Int {
-        let marchBasedYear = month <= 2 ? year - 1 : year
-        let era = (marchBasedYear >= 0 ? marchBasedYear : marchBasedYear - 399) / 400
-        let yearOfEra = marchBasedYear - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
+    public var daysSinceEpoch: Int { CivilCalendar.daysSinceUnixEpoch(year: year, month: month, day: day) }
 
     /// The same day and month `years` later; 29 February becomes 28 February in a common year. Nil past year 9999.
     public func adding(years: Int) -> CalendarDate? {
@@ -78,31 +60,20 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         return CalendarDate(year: target, month: month, day: min(day, Self.daysIn(month: month, year: target)))
     }
 
-    public static func isLeap(year: Int) -> Bool {
-        year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-    }
+    public static func isLeap(year: Int) -> Bool { CivilCalendar.isLeap(year: year) }
 
-    public static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: isLeap(year: year) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
+    public static func daysIn(month: Int, year: Int) -> Int { CivilCalendar.daysIn(month: month, year: year) }
 
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
     /// ISO `yyyy-mm-dd`, the form events and responses carry.
-    public var iso: String { Self.padded(year, 4) + "-" + Self.padded(month, 2) + "-" + Self.padded(day, 2) }
+    public var iso: String {
+        CivilCalendar.padded(year, 4) + "-" + CivilCalendar.padded(month, 2) + "-" + CivilCalendar.padded(day, 2)
+    }
 
     public var description: String { iso }
-
-    private static func padded(_ number: Int, _ width: Int) -> String {
-        let digits = String(number)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
-    }
 
     private static func split(_ text: String, separator: UInt8) -> [Substring.UTF8View] {
         text.utf8[...].split(separator: separator, omittingEmptySubsequences: false)

@@ -19,6 +19,16 @@ public struct EventReader: Sendable {
         try await pool.withConnection { connection in try Self.events(after: position, limit: limit, on: connection) }
     }
 
+    /// A page of events and the chain's head, read from one snapshot, so the head is never behind the page.
+    public func page(after position: Int64, limit: Int) async throws -> (events: [RecordedEvent], head: ChainHead) {
+        try await pool.withConnection { connection in
+            try connection.withTransaction {
+                try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                return (try Self.events(after: position, limit: limit, on: connection), try Self.head(on: connection))
+            }
+        }
+    }
+
     /// The chain's last link: the position and hash an auditor keeps.
     public func head() async throws -> ChainHead {
         try await pool.withConnection { connection in try Self.head(on: connection) }

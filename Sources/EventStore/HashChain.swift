@@ -15,15 +15,19 @@ public enum HashChain {
             String(position), streamID.rawValue, String(streamVersion), eventID.uuidString.lowercased(), type,
             String(schemaVersion), dataText, metadataText, String(recordedAtMicroseconds),
         ] {
-            let bytes = part.utf8
-            let length = UInt32(bytes.count)
-            content.append(UInt8(truncatingIfNeeded: length >> 24))
-            content.append(UInt8(truncatingIfNeeded: length >> 16))
-            content.append(UInt8(truncatingIfNeeded: length >> 8))
-            content.append(UInt8(truncatingIfNeeded: length))
-            content.append(contentsOf: bytes)
+            appendLengthPrefixed(part.utf8, to: &content)
         }
         return SHA256.hash(content)
+    }
+
+    /// Appends `part` preceded by its byte length as a big-endian u32: how every field enters a hash or a signature.
+    static func appendLengthPrefixed(_ part: some Collection<UInt8>, to content: inout [UInt8]) {
+        let length = UInt32(part.count)
+        content.append(UInt8(truncatingIfNeeded: length >> 24))
+        content.append(UInt8(truncatingIfNeeded: length >> 16))
+        content.append(UInt8(truncatingIfNeeded: length >> 8))
+        content.append(UInt8(truncatingIfNeeded: length))
+        content.append(contentsOf: part)
     }
 
     /// Recomputes the hash of an event read back from the log.

@@ -137,3 +137,30 @@ extension JSONValue: Decodable {
         init?(intValue: Int) { nil }
     }
 }
+
+extension JSONValue: Encodable {
+    /// The value as Swift's encoders write it (responses and documents that embed log data). The log's own text is
+    /// `canonicalText`, never this: only that form is hashed.
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .null:
+            var container = encoder.singleValueContainer()
+            try container.encodeNil()
+        case .bool(let flag):
+            var container = encoder.singleValueContainer()
+            try container.encode(flag)
+        case .int(let number):
+            var container = encoder.singleValueContainer()
+            try container.encode(number)
+        case .string(let text):
+            var container = encoder.singleValueContainer()
+            try container.encode(text)
+        case .array(let elements):
+            var container = encoder.unkeyedContainer()
+            for element in elements { try container.encode(element) }
+        case .object(let members):
+            var container = encoder.container(keyedBy: MemberKey.self)
+            for (name, member) in members { try container.encode(member, forKey: MemberKey(stringValue: name)) }
+        }
+    }
+}

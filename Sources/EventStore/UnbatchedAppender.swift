@@ -5,17 +5,17 @@ import Postgres
 ///
 /// The reference `bench/appender` measures `BatchingAppender` against: every append pays its own commit (one WAL
 /// flush) while holding the head row. Correct, but only for tools and measurements; the service uses the batching
-/// appender.
-public struct UnbatchedAppender: Sendable {
+/// appender. `package`, not `public`: only the benchmark and the tests of this package may reach it.
+package struct UnbatchedAppender: Sendable {
     private let pool: PostgresPool
     private let projections: [any InlineProjection]
 
-    public init(pool: PostgresPool, projections: [any InlineProjection]) {
+    package init(pool: PostgresPool, projections: [any InlineProjection]) {
         self.pool = pool
         self.projections = projections
     }
 
-    public func append(_ request: AppendRequest) async throws(AppendError) -> AppendResult {
+    package func append(_ request: AppendRequest) async throws(AppendError) -> AppendResult {
         guard !request.events.isEmpty else { throw .invalidRequest("an append needs at least one event") }
         let writer = BatchWriter(projections: projections, recordedAt: Date())
         let outcomes: [Result<AppendResult, AppendError>]

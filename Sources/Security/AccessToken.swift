@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import JSONText
 
 /// Why an access token was refused. Every malformed, forged or stale input maps to one of these; the verifier never
 /// traps. Cases name the failed rule (and the claim or header parameter) but never echo token content.

@@ -1,4 +1,5 @@
 import Crypto
+import JSONText
 
 /// The JWS algorithms this service signs and verifies with. Anything else in a token header is refused.
 public enum JWTAlgorithm: String, Sendable {

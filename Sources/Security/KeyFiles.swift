@@ -33,7 +33,7 @@ extension JWTKeySet {
         return JWTKeySet(signingKey: .ed25519(active), retiredKeys: retired)
     }
 
-    private static func loadOrGenerateKey(at path: String) throws(KeyError) -> Ed25519PrivateKey {
+    static func loadOrGenerateKey(at path: String) throws(KeyError) -> Ed25519PrivateKey {
         if access(path, F_OK) == 0 { return try readKey(at: path) }
         let key = Ed25519PrivateKey()
         let pem: String
@@ -75,7 +75,7 @@ extension JWTKeySet {
         guard fsync(descriptor) == 0 else { throw .unusableKeyFile(path: path, reason: "cannot fsync") }
     }
 
-    private static func readKey(at path: String) throws(KeyError) -> Ed25519PrivateKey {
+    static func readKey(at path: String) throws(KeyError) -> Ed25519PrivateKey {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard descriptor >= 0 else {
             throw .unusableKeyFile(path: path, reason: "cannot open: \(String(cString: strerror(errno)))")

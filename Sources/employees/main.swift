@@ -1,4 +1,4 @@
-import App
+import EmployeesCLI
 import Foundation
 
 let status = await Entrypoint.run(

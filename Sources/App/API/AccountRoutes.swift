@@ -1,8 +1,10 @@
+import Accounts
 import Employees
 import EventStore
 import Foundation
 import HTTP
 import Postgres
+import Records
 import Security
 
 /// Why an account command was refused before reaching the domain. Mapped in `ErrorMapping`.
@@ -175,15 +177,12 @@ enum AccountRoutes {
             context.securityLog.record(entry(kind: "password_change_throttled", reason: "too_many_failures", account: account, request))
             throw AccountError.tooManyAttempts(retryAfterSeconds: seconds)
         }
-        let stored = try await context.pool.withConnection { connection in
-            try connection.query("SELECT password_hash FROM credentials WHERE emp_no = \(number.value)").first?
-                .decode(String.self, column: 0)
-        }
+        let stored = try await context.credentials.passwordHash(of: number.value)
         let matches: Bool
         if let stored {
-            matches = await context.passwords.verify(password, against: stored)
+            matches = try await context.passwords.verify(password, against: stored)
         } else {
-            await context.passwords.dummyVerify(password)
+            try await context.passwords.dummyVerify(password)
             matches = false
         }
         guard matches else {

@@ -2,6 +2,7 @@ import Employees
 import EventStore
 import HTTP
 import Postgres
+import Records
 import Security
 
 /// The auditors' reads: an employee's history, the global log (paged and live) and the security log. All of them
@@ -44,14 +45,7 @@ enum AuditRoutes {
 
     static func events(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
         let (after, limit) = try page(request.http.query)
-        let (events, head) = try await context.pool.withConnection { connection in
-            try connection.withTransaction {
-                try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                return (
-                    try EventReader.events(after: after, limit: limit, on: connection), try EventReader.head(on: connection)
-                )
-            }
-        }
+        let (events, head) = try await EventReader(pool: context.pool).page(after: after, limit: limit)
         let caughtUp = (events.last?.position ?? after) >= head.position
         let body = EventLogPage(
             events: events.map(LoggedEvent.init), nextAfter: caughtUp ? nil : events.last?.position, head: ChainHeadView(head))
@@ -82,16 +76,9 @@ enum AuditRoutes {
 
     static func securityLog(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
         let (after, limit) = try page(request.http.query)
-        let rows = try await context.pool.withConnection { connection in
-            try connection.query(
-                """
-                SELECT id, recorded_at, kind, principal, attempted_username, client_address, reason, request_id
-                FROM security_log WHERE id > \(after) ORDER BY id LIMIT \(Int64(limit))
-                """
-            ).map(SecurityLogRow.decode)
-        }
+        let rows = try await context.securityLog.entries(after: after, limit: limit)
         return try JSONResponse.make(
-            SecurityLogPage(entries: rows, nextAfter: rows.last?.id ?? after), headers: ["Cache-Control": "no-store"])
+            SecurityLogPage(entries: rows.map(SecurityLogEntryView.init), nextAfter: rows.last?.id ?? after), headers: ["Cache-Control": "no-store"])
     }
 
     /// `after` (default 0) and `limit` (default 100, at most 1000), each at most once.

@@ -1,8 +1,11 @@
+import Accounts
+import CivilTime
 import Crypto
 import EventStore
 import Foundation
 import Glibc
 import Postgres
+import Records
 
 /// One logged event as auditors read it: the envelope, the data as stored, and who acted (from the metadata).
 /// The same shape serves the history, the paged log and the NDJSON stream.
@@ -22,7 +25,7 @@ struct LoggedEvent: Encodable, Sendable {
         try container.encode(event.id.uuidString.lowercased(), forKey: .eventID)
         try container.encode(event.type, forKey: .type)
         try container.encode(event.schemaVersion, forKey: .schemaVersion)
-        try container.encode(EncodableJSON(event.data), forKey: .data)
+        try container.encode(event.data, forKey: .data)
         try container.encode(Self.timestamp(microseconds: event.recordedAtMicroseconds), forKey: .recordedAt)
         try container.encode(event.metadata["principal"]?.stringValue, forKey: .principal)
         let scopes = event.metadata["scopes"]?.arrayValue?.compactMap(\.stringValue) ?? []
@@ -41,45 +44,6 @@ struct LoggedEvent: Encodable, Sendable {
         return String(
             format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
             parts.tm_hour, parts.tm_min, parts.tm_sec, Int32(fraction))
-    }
-}
-
-/// The log's JSON values (data, metadata) inside a response, unchanged.
-struct EncodableJSON: Encodable, Sendable {
-    let value: EventStore.JSONValue
-
-    init(_ value: EventStore.JSONValue) {
-        self.value = value
-    }
-
-    private struct MemberKey: CodingKey {
-        let stringValue: String
-        init(stringValue: String) { self.stringValue = stringValue }
-        var intValue: Int? { nil }
-        init?(intValue: Int) { nil }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        switch value {
-        case .null:
-            var container = encoder.singleValueContainer()
-            try container.encodeNil()
-        case .bool(let flag):
-            var container = encoder.singleValueContainer()
-            try container.encode(flag)
-        case .int(let number):
-            var container = encoder.singleValueContainer()
-            try container.encode(number)
-        case .string(let text):
-            var container = encoder.singleValueContainer()
-            try container.encode(text)
-        case .array(let elements):
-            var container = encoder.unkeyedContainer()
-            for element in elements { try container.encode(EncodableJSON(element)) }
-        case .object(let members):
-            var container = encoder.container(keyedBy: MemberKey.self)
-            for (name, member) in members { try container.encode(EncodableJSON(member), forKey: MemberKey(stringValue: name)) }
-        }
     }
 }
 
@@ -125,47 +89,32 @@ struct EventLogPage: Encodable, Sendable {
     }
 }
 
-/// One row of the security log.
-struct SecurityLogRow: Encodable, Sendable {
-    let id: Int64
-    let recordedAt: Date
-    let kind: String
-    let principal: String?
-    let attemptedUsername: String?
-    let clientAddress: String?
-    let reason: String
-    let requestID: String?
+/// One security-log entry as auditors read it: every member present, absent values as `null`.
+struct SecurityLogEntryView: Encodable, Sendable {
+    let stored: SecurityLog.StoredEntry
 
     enum CodingKeys: String, CodingKey {
         case id, recordedAt = "recorded_at", kind, principal, attemptedUsername = "attempted_username"
         case clientAddress = "client_address", reason, requestID = "request_id"
     }
 
-    /// Absent values are written as `null`, so every row has every member.
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(ISO8601.string(from: recordedAt), forKey: .recordedAt)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(principal, forKey: .principal)
-        try container.encode(attemptedUsername, forKey: .attemptedUsername)
-        try container.encode(clientAddress, forKey: .clientAddress)
-        try container.encode(reason, forKey: .reason)
-        try container.encode(requestID, forKey: .requestID)
-    }
-
-    static func decode(_ row: PostgresRow) throws -> SecurityLogRow {
-        SecurityLogRow(
-            id: try row.decode(Int64.self, column: 0), recordedAt: try row.decode(Date.self, column: 1),
-            kind: try row.decode(String.self, column: 2), principal: try row.decode(String?.self, column: 3),
-            attemptedUsername: try row.decode(String?.self, column: 4), clientAddress: try row.decode(String?.self, column: 5),
-            reason: try row.decode(String.self, column: 6), requestID: try row.decode(String?.self, column: 7))
+        let entry = stored.entry
+        try container.encode(stored.id, forKey: .id)
+        try container.encode(ISO8601.string(from: entry.recordedAt), forKey: .recordedAt)
+        try container.encode(entry.kind, forKey: .kind)
+        try container.encode(entry.principal, forKey: .principal)
+        try container.encode(entry.attemptedUsername, forKey: .attemptedUsername)
+        try container.encode(entry.clientAddress, forKey: .clientAddress)
+        try container.encode(entry.reason, forKey: .reason)
+        try container.encode(entry.requestID, forKey: .requestID)
     }
 }
 
 /// A page of the security log, by id; `next_after` as in `EventLogPage`.
 struct SecurityLogPage: Encodable, Sendable {
-    let entries: [SecurityLogRow]
+    let entries: [SecurityLogEntryView]
     let nextAfter: Int64
 
     enum CodingKeys: String, CodingKey {

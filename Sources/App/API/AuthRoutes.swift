@@ -1,4 +1,6 @@
+import Accounts
 import HTTP
+import Records
 import Security
 
 /// The token endpoint (RFC 6749: password and refresh-token grants), also under the original system's login path,
@@ -6,7 +8,7 @@ import Security
 enum AuthRoutes {
     static func register(in table: inout RouteTable, context: APIContext, keys: JWTKeySet) throws(RouterError) {
         let server = AuthorizationServer(
-            pool: context.pool, passwords: context.passwords,
+            credentials: context.credentials, refreshTokens: RefreshTokenStore(pool: context.pool), passwords: context.passwords,
             issuer: AccessTokenIssuer(
                 keys: keys, issuer: EmployeeService.issuer, audience: EmployeeService.audience, principals: context.principals),
             verifier: AccessTokenVerifier(keys: keys, issuer: EmployeeService.issuer, audience: EmployeeService.audience),

@@ -1,5 +1,7 @@
+import Accounts
 import Foundation
 import HTTP
+import Records
 import Security
 import Synchronization
 
@@ -22,11 +24,38 @@ struct AuthenticationMiddleware: HTTPMiddleware {
 
     func handle(_ request: HTTPRequest, context: HTTPRequestContext<Route>, next: HTTPNext<Route>) async throws -> HTTPResponse {
         guard let route = context.route else { return try await next(request, context) }
-        if case .public = route.access { return try await next(request, context) }
+        // A console page (and only a page: `PageMiddleware` marks it) may carry its token in the session cookie.
+        let isPage = context[PageRequestKey.self] == true
+        if case .public = route.access {
+            guard isPage, let token = SessionCookie.token(in: request), let principal = try? principal(for: token) else {
+                return try await next(request, context)
+            }
+            var context = context
+            context[PrincipalKey.self] = principal
+            return try await next(request, context)
+        }
 
-        guard let token = try Self.bearerToken(in: request) else {
+        guard let token = try Self.bearerToken(in: request) ?? (isPage ? SessionCookie.token(in: request) : nil) else {
             throw HTTPError(.unauthorized, detail: "Not authenticated", headers: ["WWW-Authenticate": "Bearer realm=\"\(Self.realm)\""])
         }
+        let principal = try principal(for: token)
+        let target = request.pathParameters.int("emp_no").map(Int64.init)
+        if case .ownRecordOnly = route.access, target != principal.empNo {
+            securityLog.record(.denied(principal: principal.subject, route: route.operationID, reason: "not_own_record", request: request))
+            throw Self.insufficientScope(required: route.access.requiredScopes(callerEmpNo: principal.empNo, target: target) ?? .empty)
+        }
+        if let required = route.access.requiredScopes(callerEmpNo: principal.empNo, target: target), !principal.scopes.satisfies(required) {
+            securityLog.record(.denied(principal: principal.subject, route: route.operationID, reason: "insufficient_scope", request: request))
+            throw Self.insufficientScope(required: required)
+        }
+        var context = context
+        context[PrincipalKey.self] = principal
+        return try await next(request, context)
+    }
+
+    /// The principal a token stands for now: verified (or found in the cache of verified tokens), not revoked, with
+    /// its scopes cut down to the principal's current ones.
+    func principal(for token: String) throws(HTTPError) -> Principal {
         let verified: VerifiedAccessToken
         if let cached = verifiedTokens.lookup(token) {
             verified = cached
@@ -43,19 +72,7 @@ struct AuthenticationMiddleware: HTTPMiddleware {
         else {
             throw Self.invalidToken("The access token has been revoked")
         }
-        let principal = Principal(empNo: verified.empNo, scopes: scopes, tokenID: verified.tokenID, clientID: verified.clientID)
-        let target = request.pathParameters.int("emp_no").map(Int64.init)
-        if case .ownRecordOnly = route.access, target != principal.empNo {
-            securityLog.record(.denied(principal: principal.subject, route: route.operationID, reason: "not_own_record", request: request))
-            throw Self.insufficientScope(required: route.access.requiredScopes(callerEmpNo: principal.empNo, target: target) ?? .empty)
-        }
-        if let required = route.access.requiredScopes(callerEmpNo: principal.empNo, target: target), !scopes.satisfies(required) {
-            securityLog.record(.denied(principal: principal.subject, route: route.operationID, reason: "insufficient_scope", request: request))
-            throw Self.insufficientScope(required: required)
-        }
-        var context = context
-        context[PrincipalKey.self] = principal
-        return try await next(request, context)
+        return Principal(empNo: verified.empNo, scopes: scopes, tokenID: verified.tokenID, clientID: verified.clientID)
     }
 
     /// The token of an `Authorization: Bearer <token>` header (scheme case-insensitive). Two Authorization headers,
@@ -84,36 +101,5 @@ struct AuthenticationMiddleware: HTTPMiddleware {
             .forbidden, detail: "Not enough permissions",
             members: [(name: "required_scope", value: .string(required.spaceDelimited))],
             headers: ["WWW-Authenticate": "Bearer realm=\"\(realm)\", error=\"insufficient_scope\", scope=\"\(required.spaceDelimited)\""])
-    }
-}
-
-/// Tokens whose signature and claims already verified, so a client's next requests skip the Ed25519 check (about
-/// 150 µs, the largest cost of an authenticated read). Only successful verifications are cached, keyed by the whole
-/// token text, and only until the token's own expiry; revocation is unaffected because the principal table and the
-/// revoked ids are consulted on every request after this lookup. Bounded: when full it starts over.
-final class VerifiedTokenCache: Sendable {
-    private let entries = Mutex<[String: VerifiedAccessToken]>([:])
-    private let capacity: Int
-    private let now: @Sendable () -> Date
-
-    init(capacity: Int = 10_000, now: @escaping @Sendable () -> Date = Date.init) {
-        self.capacity = capacity
-        self.now = now
-    }
-
-    func lookup(_ token: String) -> VerifiedAccessToken? {
-        guard let verified = entries.withLock({ $0[token] }) else { return nil }
-        guard verified.expiresAt > now() else {
-            entries.withLock { _ = $0.removeValue(forKey: token) }
-            return nil
-        }
-        return verified
-    }
-
-    func store(_ token: String, _ verified: VerifiedAccessToken) {
-        entries.withLock { entries in
-            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[token] = verified
-        }
     }
 }

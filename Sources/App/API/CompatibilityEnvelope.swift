@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Records
 
 /// The original system's response body, `{"status": {"code": 200, "text": "…"}, "data": …}`, so that its REST
 /// clients keep parsing our answers. Unlike the original, `code` always equals the HTTP status of the response.

@@ -1,6 +1,7 @@
 import Employees
 import Foundation
 import HTTP
+import Records
 import Security
 
 /// The original FastAPI system's routes (behai-nguyen/fastapi_learning), with its scopes, form fields, field names,
@@ -19,58 +20,42 @@ enum CompatibilityRoutes {
     static let maximumSearchResults = 1000
 
     static func register(in table: inout RouteTable, context: APIContext) throws(RouterError) {
-        for (pattern, operationID) in [(adminMe, "compatAdminMe"), (apiMe, "compatApiMe")] {
-            try table.add(
-                .GET, pattern,
-                Route(
-                    operationID: operationID, summary: "The caller's own record and scopes (original system)",
-                    access: .scopes([.userRead])
-                ) {
-                    try await me($0, context)
-                })
+        typealias Handler = @Sendable (APIRequest, APIContext) async throws -> HTTPResponse
+        typealias PageHandler = @Sendable (APIRequest, EmployeePages) async throws -> HTTPResponse
+        let routes: [(HTTPMethod, String, String, String, Access, Handler, PageHandler?)] = [
+            (.GET, adminMe, "compatAdminMe", "The caller's own record and scopes (original system)", .scopes([.userRead]), me, nil),
+            (.GET, apiMe, "compatApiMe", "The caller's own record and scopes (original system)", .scopes([.userRead]), me, nil),
+            (
+                .GET, search, "compatSearchGet", "Search by LIKE patterns on last and first name (original system)",
+                .scopes([.adminRead]), searchEmployees, { try await $1.results($0) }
+            ),
+            (
+                .POST, search, "compatSearchPost", "Search by LIKE patterns on last and first name (original system)",
+                .scopes([.adminRead]), searchEmployees, { try await $1.results($0) }
+            ),
+            (
+                .GET, adminGetUpdate, "compatAdminGetUpdate", "Read any employee for editing (original system)",
+                .scopes([.adminRead]), employeeForUpdate, { try await $1.record($0, editing: .anyRecord) }
+            ),
+            (
+                .GET, ownGetUpdate, "compatOwnGetUpdate", "Read one's own record for editing (original system)",
+                .ownRecordOnly([.userRead]), employeeForUpdate, { try await $1.record($0, editing: .ownRecord) }
+            ),
+            (
+                .POST, adminSave, "compatAdminSave", "Create or update any employee from a form (original system)",
+                .scopes([.adminWrite]), saveAsAdmin, { try await $1.save($0, as: .anyRecord) }
+            ),
+            (
+                .POST, userSave, "compatUserSave", "Update one's own record from a form (original system)",
+                .scopes([.userWrite]), saveOwn, { try await $1.save($0, as: .ownRecord) }
+            ),
+        ]
+        let pages = EmployeePages(context: context)
+        for (method, pattern, operationID, summary, access, handler, page) in routes {
+            var route = Route(operationID: operationID, summary: summary, access: access) { try await handler($0, context) }
+            if let page { route.page = { request in try await page(request, pages) } }
+            try table.add(method, pattern, route)
         }
-        for method in [HTTPMethod.GET, .POST] {
-            try table.add(
-                method, search,
-                Route(
-                    operationID: "compatSearch\(method == .GET ? "Get" : "Post")",
-                    summary: "Search by LIKE patterns on last and first name (original system)", access: .scopes([.adminRead])
-                ) {
-                    try await searchEmployees($0, context)
-                })
-        }
-        try table.add(
-            .GET, adminGetUpdate,
-            Route(
-                operationID: "compatAdminGetUpdate", summary: "Read any employee for editing (original system)",
-                access: .scopes([.adminRead])
-            ) {
-                try await employeeForUpdate($0, context)
-            })
-        try table.add(
-            .GET, ownGetUpdate,
-            Route(
-                operationID: "compatOwnGetUpdate", summary: "Read one's own record for editing (original system)",
-                access: .ownRecordOnly([.userRead])
-            ) {
-                try await employeeForUpdate($0, context)
-            })
-        try table.add(
-            .POST, adminSave,
-            Route(
-                operationID: "compatAdminSave", summary: "Create or update any employee from a form (original system)",
-                access: .scopes([.adminWrite])
-            ) {
-                try await saveAsAdmin($0, context)
-            })
-        try table.add(
-            .POST, userSave,
-            Route(
-                operationID: "compatUserSave", summary: "Update one's own record from a form (original system)",
-                access: .scopes([.userWrite])
-            ) {
-                try await saveOwn($0, context)
-            })
     }
 
     /// Whether a raw request path belongs to the original system's routes: all their answers use the envelope,
@@ -103,8 +88,18 @@ enum CompatibilityRoutes {
         "Please provide partial search first name between 1 and 14 characters, must include wildcard %. E.g. %An"
 
     static func searchEmployees(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
-        let lastName = TextNormalization.nfc(request.http.pathParameters.string("last_name")) ?? ""
-        let firstName = TextNormalization.nfc(request.http.pathParameters.string("first_name")) ?? ""
+        let (lastName, firstName) = try searchPatterns(request.http)
+        let page = try await context.queries.search(
+            lastName: lastName, firstName: firstName, limit: maximumSearchResults, after: 0)
+        return try CompatibilityResponse.success(
+            text: page.items.isEmpty ? CompatibilityText.noData : CompatibilityText.retrieved,
+            data: page.items.map(CompatibilityEmployee.init))
+    }
+
+    /// The path's two patterns, checked by the original's rules; shared with the search page.
+    static func searchPatterns(_ request: HTTPRequest) throws(HTTPError) -> (lastName: String, firstName: String) {
+        let lastName = TextNormalization.nfc(request.pathParameters.string("last_name")) ?? ""
+        let firstName = TextNormalization.nfc(request.pathParameters.string("first_name")) ?? ""
         var errors: [HTTPFieldError] = []
         if !isPartialPattern(lastName, maximum: LastName.maximumLength) {
             errors.append(HTTPFieldError(field: "last_name", message: partialLastNameMessage))
@@ -115,11 +110,7 @@ enum CompatibilityRoutes {
         guard errors.isEmpty else {
             throw HTTPError(.badRequest, detail: "The search patterns are invalid", fieldErrors: errors)
         }
-        let page = try await context.queries.search(
-            lastName: lastName, firstName: firstName, limit: maximumSearchResults, after: 0)
-        return try CompatibilityResponse.success(
-            text: page.items.isEmpty ? CompatibilityText.noData : CompatibilityText.retrieved,
-            data: page.items.map(CompatibilityEmployee.init))
+        return (lastName, firstName)
     }
 
     /// The original's rule: 1 to `maximum` characters (counted as PostgreSQL counts them) including a `%`.
@@ -129,26 +120,57 @@ enum CompatibilityRoutes {
 
     /// `admin-get-update` and `own-get-update`: the routes differ only in their access declarations.
     static func employeeForUpdate(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
+        let record = try await recordForUpdate(request, context)
+        return try CompatibilityResponse.success(text: CompatibilityText.retrieved, data: [CompatibilityEmployee(record)])
+    }
+
+    /// The record the path names; shared with the record pages.
+    static func recordForUpdate(_ request: APIRequest, _ context: APIContext) async throws -> EmployeeRecord {
         let empNo = try EmployeeRoutes.employeeNumber(request)
         guard let record = try await context.queries.employee(empNo) else { throw CommandError.notFound }
-        return try CompatibilityResponse.success(text: CompatibilityText.retrieved, data: [CompatibilityEmployee(record)])
+        return record
     }
 
     // MARK: Writes
 
+    /// What a save did: the record as written, and whether it was created. The JSON routes answer it in the
+    /// envelope; the console's forms redirect to the record's page.
+    struct Saved: Sendable {
+        let record: EmployeeRecord
+        let created: Bool
+    }
+
+    static func saveResponse(_ saved: Saved) throws -> HTTPResponse {
+        guard saved.created else {
+            return try CompatibilityResponse.success(
+                text: CompatibilityText.saved, data: SaveResult(created: [], updated: [SavedEmployee(saved.record, withEmail: false)]))
+        }
+        return try CompatibilityResponse.success(
+            text: CompatibilityText.saved, data: SaveResult(created: [SavedEmployee(saved.record, withEmail: true)], updated: []),
+            headers: ["Location": "/employees/\(saved.record.empNo)"])
+    }
+
     /// No `empNo` (absent or blank) creates an employee, email and password required; an `empNo` updates that
     /// employee and ignores email and password, as in the original.
     static func saveAsAdmin(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
+        try saveResponse(try await adminSave(request, context))
+    }
+
+    static func adminSave(_ request: APIRequest, _ context: APIContext) async throws -> Saved {
         let form = try FormBody(request.http)
         let actor = try request.actor()
         guard let empNoText = form["empNo"], !empNoText.trimmingCharacters(in: .whitespaces).isEmpty else {
-            return try await create(form, actor, context)
+            return Saved(record: try await create(form, actor, context), created: true)
         }
-        return try await update(try employeeNumber(empNoText), form, actor, context)
+        return Saved(record: try await update(try employeeNumber(empNoText), form, actor, context), created: false)
     }
 
     /// Updates the caller's own record only; any other `empNo` is refused (and logged) as not permitted.
     static func saveOwn(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
+        try saveResponse(try await ownSave(request, context))
+    }
+
+    static func ownSave(_ request: APIRequest, _ context: APIContext) async throws -> Saved {
         let form = try FormBody(request.http)
         let caller = try request.caller
         let empNo = try employeeNumber(form["empNo"] ?? "")
@@ -157,7 +179,7 @@ enum CompatibilityRoutes {
                 .denied(principal: caller.subject, route: "compatUserSave", reason: "not_own_record", request: request.http))
             throw HTTPError(.forbidden, detail: CompatibilityText.notEnoughPermissions)
         }
-        return try await update(empNo, form, try request.actor(), context)
+        return Saved(record: try await update(empNo, form, try request.actor(), context), created: false)
     }
 
     static func employeeNumber(_ text: String) throws(ValidationErrors) -> EmployeeNumber {
@@ -170,7 +192,7 @@ enum CompatibilityRoutes {
         }
     }
 
-    static func create(_ form: FormBody, _ actor: Actor, _ context: APIContext) async throws -> HTTPResponse {
+    static func create(_ form: FormBody, _ actor: Actor, _ context: APIContext) async throws -> EmployeeRecord {
         let fields = TextNormalization.normalized(
             EmployeeFields(
                 firstName: form["firstName"], lastName: form["lastName"], birthDate: form["birthDate"], gender: form["gender"],
@@ -193,15 +215,13 @@ enum CompatibilityRoutes {
         let hash = try await context.passwords.hash(password)
         let outcome = try await context.commands.create(fields, passwordHash: hash, by: actor)
         guard let record = try await context.queries.employee(outcome.empNo.value) else { throw CommandError.unavailable }
-        return try CompatibilityResponse.success(
-            text: CompatibilityText.saved, data: SaveResult(created: [SavedEmployee(record, withEmail: true)], updated: []),
-            headers: ["Location": "/employees/\(record.empNo)"])
+        return record
     }
 
     /// The original's form sends every personal field on an update; a missing one is an error, not "unchanged".
     static func update(
         _ empNo: EmployeeNumber, _ form: FormBody, _ actor: Actor, _ context: APIContext
-    ) async throws -> HTTPResponse {
+    ) async throws -> EmployeeRecord {
         let submitted: [(field: EmployeeField, value: String?)] = [
             (.firstName, form["firstName"]), (.lastName, form["lastName"]), (.birthDate, form["birthDate"]),
             (.gender, form["gender"]), (.hireDate, form["hireDate"]),
@@ -213,16 +233,30 @@ enum CompatibilityRoutes {
             hireDate: form["hireDate"])
         _ = try await context.commands.execute(.update(changes), on: empNo, by: actor)
         guard let record = try await context.queries.employee(empNo.value) else { throw CommandError.notFound }
-        return try CompatibilityResponse.success(
-            text: CompatibilityText.saved, data: SaveResult(created: [], updated: [SavedEmployee(record, withEmail: false)]))
+        return record
     }
 }
 
 /// `d/m/yyyy` as the original answers it: day and month always two digits (`09/12/1978`).
 enum CompatibilityDate {
+    /// Written digit by digit: `String(format:)` costs microseconds a call, and a page of search results has a
+    /// hundred dates.
     static func dayMonthYear(iso: String) -> String {
+        // The projection's dates are always `yyyy-mm-dd`: rearranged as bytes without parsing.
+        let bytes = Array(iso.utf8)
+        if bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+            bytes.enumerated().allSatisfy({ $0.offset == 4 || $0.offset == 7 || (48...57).contains($0.element) })
+        {
+            let slash = UInt8(ascii: "/")
+            return String(decoding: [bytes[8], bytes[9], slash, bytes[5], bytes[6], slash] + bytes[0..<4], as: UTF8.self)
+        }
         guard let date = try? CalendarDate(iso: iso) else { return iso }
-        return String(format: "%02d/%02d/%04d", date.day, date.month, date.year)
+        return padded(date.day, 2) + "/" + padded(date.month, 2) + "/" + padded(date.year, 4)
+    }
+
+    private static func padded(_ number: Int, _ width: Int) -> String {
+        let digits = String(number)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 }
 

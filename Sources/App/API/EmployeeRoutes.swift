@@ -1,6 +1,8 @@
+import CivilTime
 import Employees
 import Foundation
 import HTTP
+import Records
 import Security
 
 /// The modern JSON API for employee records: create, read (also as of a past instant), partial update, search, me.

@@ -1,7 +1,10 @@
+import Accounts
 import Employees
 import EventStore
 import HTTP
 import Postgres
+import Records
+import Security
 
 /// The one place where the app's typed errors become HTTP answers (RFC 9457 problems). Handlers throw what they
 /// mean; `APIRoutes.respond` renders it. Anything unknown becomes a 500 without detail.
@@ -23,6 +26,10 @@ enum ErrorMapping {
             return httpError(for: error)
         case let error as OAuthError:
             return httpError(for: error)
+        case let error as PasswordWorkLimiter.Overloaded:
+            return HTTPError(
+                .serviceUnavailable, detail: "Too many password checks at once; retry shortly",
+                headers: ["Retry-After": String(error.retryAfterSeconds), "Cache-Control": "no-store"])
         case let error as PostgresError where error.kind != .server || error.isTransient:
             return unavailable()
         case let error as AppendError:

@@ -1,6 +1,8 @@
 import EventStore
 import HTTP
 import Postgres
+import Records
+import Security
 
 /// `GET /metrics`: what operators scrape (Prometheus text format 0.0.4). Public like `/healthz`: it holds counts and
 /// positions, never personal data, paths or employee numbers.
@@ -17,11 +19,6 @@ enum MetricsRoutes {
             })
     }
 
-    /// The log's head and the employees projection's checkpoint, read in one scrape.
-    struct Positions: Sendable {
-        let head: Int64
-        let projectionCheckpoint: Int64
-    }
 
     static func render(_ context: APIContext) async -> String {
         var output = PrometheusText()
@@ -32,16 +29,25 @@ enum MetricsRoutes {
             [("employee", context.queries.batchStatistics.queries, context.queries.batchStatistics.callers),
              ("stream", context.commands.streamLoadStatistics.queries, context.commands.streamLoadStatistics.callers)],
             to: &output)
-        let positions = try? await context.pool.withConnection { connection in
-            let head = try connection.query("SELECT position FROM event_log_head").first?.decode(Int64.self, column: 0) ?? 0
-            let checkpoint = try connection.query("SELECT position FROM projection_checkpoints WHERE projection = 'employees'")
-                .first?.decode(Int64.self, column: 0) ?? 0
-            return Positions(head: head, projectionCheckpoint: checkpoint)
-        }
+        let positions = try? await ProjectionPositions.read(from: context.pool)
         writeLog(positions, feedPosition: context.monitoring.principalFeed.position, to: &output)
+        writePasswordWork(context.passwords.limiter.statistics, to: &output)
         output.family("employees_security_log_dropped_total", type: "counter", help: "Security log entries dropped (queue full or database unavailable)")
         output.sample("employees_security_log_dropped_total", context.securityLog.droppedCount)
         return output.text
+    }
+
+    static func writePasswordWork(_ statistics: PasswordWorkLimiter.Statistics, to output: inout PrometheusText) {
+        output.family("employees_password_checks_in_flight", type: "gauge", help: "Password hashes and checks running now (at most one per core)")
+        output.sample("employees_password_checks_in_flight", statistics.inFlight)
+        output.family("employees_password_checks_queued", type: "gauge", help: "Password checks waiting for a core")
+        output.sample("employees_password_checks_queued", statistics.queued)
+        output.family("employees_password_checks_admitted_total", type: "counter", help: "Password checks run or queued")
+        output.sample("employees_password_checks_admitted_total", statistics.admitted)
+        output.family(
+            "employees_password_checks_refused_total", type: "counter",
+            help: "Password checks refused at once (503) because they could not start within the bound")
+        output.sample("employees_password_checks_refused_total", statistics.refused)
     }
 
     static func writeRequests(_ snapshot: RequestMetrics.Snapshot, to output: inout PrometheusText) {
@@ -99,7 +105,7 @@ enum MetricsRoutes {
         output.sample("employees_db_pool_waiters", statistics.waiters)
     }
 
-    static func writeLog(_ positions: Positions?, feedPosition: Int64, to output: inout PrometheusText) {
+    static func writeLog(_ positions: ProjectionPositions?, feedPosition: Int64, to output: inout PrometheusText) {
         output.family("employees_database_up", type: "gauge", help: "1 when the database answered this scrape")
         output.sample("employees_database_up", positions == nil ? 0 : 1)
         output.family("employees_principal_feed_position", type: "gauge", help: "Last log position applied to the in-memory principal table")

@@ -1,6 +1,7 @@
 import Employees
 import EventStore
 import HTTP
+import OpenAPI
 import Security
 
 /// Builds the OpenAPI 3.1 document from the route table, so the document cannot list an operation the router does
@@ -165,46 +166,6 @@ enum OpenAPIDocument {
         case .auditRead: "Read the event log, employee histories and the security log"
         case .scopeGrant: "Grant and revoke scopes"
         case .superAll: "Everything (implies every other scope)"
-        }
-    }
-}
-
-/// JSON as the OpenAPI document is written: built with literals in code, encoded with sorted keys.
-indirect enum OpenAPIValue: Encodable, Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByBooleanLiteral,
-    ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
-{
-    case string(String)
-    case integer(Int64)
-    case bool(Bool)
-    case array([OpenAPIValue])
-    case object([String: OpenAPIValue])
-
-    init(stringLiteral value: String) { self = .string(value) }
-    init(booleanLiteral value: Bool) { self = .bool(value) }
-    init(integerLiteral value: Int64) { self = .integer(value) }
-    init(arrayLiteral elements: OpenAPIValue...) { self = .array(elements) }
-    init(dictionaryLiteral members: (String, OpenAPIValue)...) {
-        self = .object(Dictionary(members, uniquingKeysWith: { _, last in last }))
-    }
-
-    /// The members of an object, nil for other kinds.
-    var objectMembers: [String: OpenAPIValue]? {
-        if case .object(let members) = self { return members }
-        return nil
-    }
-
-    /// Encoded through the log's JSON value, so the app has one JSON encoder for value trees.
-    func encode(to encoder: any Encoder) throws {
-        try EncodableJSON(json).encode(to: encoder)
-    }
-
-    private var json: EventStore.JSONValue {
-        switch self {
-        case .string(let text): .string(text)
-        case .integer(let number): .int(number)
-        case .bool(let flag): .bool(flag)
-        case .array(let elements): .array(elements.map(\.json))
-        case .object(let members): .object(members.mapValues(\.json))
         }
     }
 }

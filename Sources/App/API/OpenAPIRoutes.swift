@@ -1,6 +1,7 @@
 import Employees
 import Foundation
 import HTTP
+import Records
 import Synchronization
 
 /// `GET /openapi.json`: the OpenAPI 3.1 document of every registered operation. The date fields' bounds follow the
@@ -18,13 +19,13 @@ enum OpenAPIRoutes {
         let cache = DailyDocument(
             routes: table.registered + [RegisteredRoute(method: .GET, pattern: pattern, route: route)],
             httpsAuthority: httpsAuthority)
-        _ = try cache.body(for: utcToday())
+        _ = try cache.body(for: CalendarDate.todayUTC())
         try table.add(
             .GET, pattern,
             Route(operationID: route.operationID, summary: route.summary, access: .public) { _ in
                 HTTPResponse(
                     status: .ok, headers: ["Content-Type": "application/json", "Cache-Control": "public, max-age=300"],
-                    body: try cache.body(for: utcToday()))
+                    body: try cache.body(for: CalendarDate.todayUTC()))
             })
     }
 

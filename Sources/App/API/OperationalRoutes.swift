@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Records
 import Postgres
 import Security
 
@@ -40,15 +41,11 @@ enum OperationalRoutes {
     }
 
     static func readiness(_ context: APIContext) async throws -> HTTPResponse {
-        let positions = try? await context.pool.withConnection { connection in
-            let head = try connection.query("SELECT position FROM event_log_head").first?.decode(Int64.self, column: 0) ?? 0
-            let projection = try connection.query("SELECT position FROM projection_checkpoints WHERE projection = 'employees'")
-                .first?.decode(Int64.self, column: 0) ?? 0
-            return (head, projection)
-        }
-        let ready = positions.map { $0.0 == $0.1 } ?? false
+        let positions = try? await ProjectionPositions.read(from: context.pool)
+        let ready = positions?.isCaughtUp ?? false
         let body = Readiness(
-            database: positions != nil, projectionsCaughtUp: ready, logPosition: positions?.0, projectionPosition: positions?.1)
+            database: positions != nil, projectionsCaughtUp: ready, logPosition: positions?.head,
+            projectionPosition: positions?.projectionCheckpoint)
         var headers: HTTPHeaders = ["Cache-Control": "no-store"]
         if !ready { headers.set("Retry-After", String(ErrorMapping.retryAfterSeconds)) }
         return try JSONResponse.make(body, status: ready ? .ok : .serviceUnavailable, headers: headers)

@@ -1,4 +1,5 @@
 import HTTP
+import JSONText
 import Security
 
 /// A request body the API cannot accept: malformed (400), of the wrong media type (415), or with fields of the wrong

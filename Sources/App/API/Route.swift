@@ -1,4 +1,5 @@
 import HTTP
+import Records
 import Security
 
 /// Who may call a route. Declared where the route is registered, checked by `AuthenticationMiddleware` before the
@@ -41,6 +42,16 @@ struct Route: Sendable {
     let summary: String
     let access: Access
     let handler: Handler
+    /// The operation's HTML twin, a page of the web console: answered instead of `handler` when a browser asks for
+    /// `text/html` (see `PageMiddleware`). Same path, same access declaration, same services underneath.
+    var page: Handler? = nil
+    /// A console page with no JSON twin (the login form, the home page): always HTML, and not an API operation.
+    var isPageOnly = false
+
+    /// A console page with no JSON twin.
+    static func page(operationID: String, summary: String, access: Access, _ handler: @escaping Handler) -> Route {
+        Route(operationID: operationID, summary: summary, access: access, handler: handler, page: handler, isPageOnly: true)
+    }
 }
 
 /// The authenticated caller, as the authentication middleware established it.
@@ -92,10 +103,18 @@ struct RegisteredRoute: Sendable {
 struct RouteTable {
     private var builder = RouterBuilder<Route>()
     private(set) var registered: [RegisteredRoute] = []
+    /// The console's page-only routes: served by the same router, but not API operations (not in the OpenAPI
+    /// document, not in `registered`).
+    private(set) var pages: [RegisteredRoute] = []
 
     mutating func add(_ method: HTTPMethod, _ pattern: String, _ route: Route) throws(RouterError) {
         try builder.add(method, pattern, route)
         registered.append(RegisteredRoute(method: method, pattern: pattern, route: route))
+    }
+
+    mutating func addPage(_ method: HTTPMethod, _ pattern: String, _ route: Route) throws(RouterError) {
+        try builder.add(method, pattern, route)
+        pages.append(RegisteredRoute(method: method, pattern: pattern, route: route))
     }
 
     func build() -> Router<Route> {

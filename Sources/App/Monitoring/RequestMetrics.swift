@@ -1,4 +1,5 @@
 import HTTP
+import Records
 import Synchronization
 
 /// Request counts by operation, method and status, and latency histograms by operation and method, for `/metrics`.

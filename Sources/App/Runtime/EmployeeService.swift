@@ -1,8 +1,10 @@
+import Accounts
 import Employees
 import EventStore
 import Foundation
 import HTTP
 import Postgres
+import Records
 import Security
 
 /// The running service: database, write path, principal feed, keys and the HTTP server, wired once.
@@ -17,18 +19,22 @@ public final class EmployeeService: Sendable {
     let keys: JWTKeySet
     let issuerService: AccessTokenIssuer
     let routes: [RegisteredRoute]
+    /// The web console's page-only routes (the API operations' HTML twins are in `routes`).
+    let pages: [RegisteredRoute]
     private let server: HTTPServer
     private let watcher: LogWatcher
     private let feed: PrincipalFeed
     /// Reads other instances' revoked access tokens (see `RevokedTokenIDs`).
     private let revocationFeed: Task<Void, Never>
+    /// Signs the log's checkpoints while events arrive (see `LogEvidence`).
+    private let checkpointing: Task<Void, Never>
     /// HTTPS, when configured.
     let tls: ServiceTLS?
 
     private init(
         addresses: [HTTPServer.Address], database: DatabaseRuntime, context: APIContext, keys: JWTKeySet,
-        issuer: AccessTokenIssuer, routes: [RegisteredRoute], server: HTTPServer, watcher: LogWatcher, feed: PrincipalFeed,
-        revocationFeed: Task<Void, Never>, tls: ServiceTLS?
+        issuer: AccessTokenIssuer, routes: [RegisteredRoute], pages: [RegisteredRoute], server: HTTPServer, watcher: LogWatcher,
+        feed: PrincipalFeed, revocationFeed: Task<Void, Never>, checkpointing: Task<Void, Never>, tls: ServiceTLS?
     ) {
         self.addresses = addresses
         self.database = database
@@ -36,10 +42,12 @@ public final class EmployeeService: Sendable {
         self.keys = keys
         self.issuerService = issuer
         self.routes = routes
+        self.pages = pages
         self.server = server
         self.watcher = watcher
         self.feed = feed
         self.revocationFeed = revocationFeed
+        self.checkpointing = checkpointing
         self.tls = tls
     }
 
@@ -57,27 +65,32 @@ public final class EmployeeService: Sendable {
         let appender = BatchingAppender(pool: pool, projections: [EmployeeProjection()], maximumBatchSize: batchSize)
         let watcher = LogWatcher(configuration: database.application)
         let feed = try await PrincipalFeed.start(pool: pool, watcher: watcher)
-        let revoked = RevokedTokenIDs()
-        try await revoked.refresh(from: pool)
-        let revocationFeed = revoked.follow(pool)
-        let today: @Sendable () -> CalendarDate = utcToday
+        let revoked = RevokedTokenIDs(pool: pool)
+        try await revoked.refresh()
+        let revocationFeed = revoked.follow()
+        let checkpointing = try await LogEvidence.startCheckpointing(
+            dataDirectory: configuration.dataDirectory, environment: environment, pool: pool, log: log)
+        let today: @Sendable () -> CalendarDate = { CalendarDate.todayUTC() }
         let context = APIContext(
             pool: pool, appender: appender, commands: EmployeeCommandService(pool: pool, appender: appender, today: today),
             queries: EmployeeQueries(pool: pool), principals: feed.table, revokedTokens: revoked,
-            securityLog: SecurityLog(pool: pool), passwords: PasswordService(hasher: PasswordHasher(), policy: PasswordPolicy()),
+            credentials: CredentialStore(pool: pool), securityLog: SecurityLog(pool: pool), passwords: PasswordService(limiter: passwordLimiter(environment)),
             today: today, monitoring: Monitoring(watcher: watcher, principalFeed: feed, requests: RequestMetrics()))
         let issuer = AccessTokenIssuer(keys: keys, issuer: Self.issuer, audience: Self.audience, principals: feed.table)
         let verifier = AccessTokenVerifier(keys: keys, issuer: Self.issuer, audience: Self.audience)
-        let routes = try APIRoutes.table(
+        var routes = try APIRoutes.table(
             context: context, keys: keys, httpsAuthority: tls == nil ? nil : "\(configuration.host):\(configuration.port)")
+        let console = ConsoleSettings(secureCookie: tls != nil || environment["EMPLOYEES_SECURE_COOKIES"] == "1")
+        try ConsoleRoutes.register(in: &routes, context: context, settings: console)
         let application = HTTPApplication<Route>(
             router: routes.build(),
             middleware: (tls == nil ? [] : [StrictTransportSecurityMiddleware()]) + [
                 SecurityHeadersMiddleware(), RequestIDMiddleware(), AccessLogMiddleware(logger: StandardErrorLogger()),
                 RequestMetricsMiddleware(metrics: context.monitoring.requests),
                 CompatibilityEnvelopeMiddleware(),
+                PageMiddleware(settings: console),
                 AuthenticationMiddleware(verifier: verifier, verifiedTokens: VerifiedTokenCache(), principals: feed.table, revokedTokens: revoked, securityLog: context.securityLog),
-                IdempotencyMiddleware(store: IdempotencyStore(pool: pool)),
+                IdempotencyMiddleware(store: IdempotencyMiddleware.store(pool: pool)),
             ],
             handler: APIRoutes.respond)
         var serverConfiguration = HTTPServer.Configuration(host: configuration.host, port: configuration.port)
@@ -89,7 +102,8 @@ public final class EmployeeService: Sendable {
         log("listening on \(addresses.map(\.description).joined(separator: ", "))")
         return EmployeeService(
             addresses: addresses, database: database, context: context, keys: keys, issuer: issuer, routes: routes.registered,
-            server: server, watcher: watcher, feed: feed, revocationFeed: revocationFeed, tls: tls)
+            pages: routes.pages, server: server, watcher: watcher, feed: feed, revocationFeed: revocationFeed,
+            checkpointing: checkpointing, tls: tls)
     }
 
     /// Stops accepting, lets in-flight requests finish, then closes the database side.
@@ -99,6 +113,8 @@ public final class EmployeeService: Sendable {
         await context.securityLog.flush()
         feed.stop()
         revocationFeed.cancel()
+        checkpointing.cancel()
+        await checkpointing.value
         watcher.stop()
         await context.pool.shutdown()
         database.close()
@@ -106,6 +122,16 @@ public final class EmployeeService: Sendable {
 
     public func waitUntilStopped() async {
         await server.waitUntilStopped()
+    }
+
+    /// Password checks run at once: `EMPLOYEES_PASSWORD_CHECKS` (default: the cores), each waiting at most
+    /// `EMPLOYEES_PASSWORD_MAX_WAIT_MS` (default 1000) for a core before it is refused with 503.
+    static func passwordLimiter(_ environment: [String: String]) -> PasswordWorkLimiter {
+        let concurrency = environment["EMPLOYEES_PASSWORD_CHECKS"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
+            ?? ProcessInfo.processInfo.activeProcessorCount
+        let wait = environment["EMPLOYEES_PASSWORD_MAX_WAIT_MS"].flatMap(Int.init).flatMap { $0 >= 0 ? $0 : nil }
+            .map { Duration.milliseconds($0) } ?? PasswordService.defaultMaximumWait
+        return PasswordWorkLimiter(concurrency: concurrency, maximumWait: wait)
     }
 
     /// Ed25519 keys from (or generated into) `<data-dir>/keys`, or an HS256 shared secret from
@@ -117,31 +143,5 @@ public final class EmployeeService: Sendable {
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let directory = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("keys").path
         return try JWTKeySet.loadOrCreateEd25519(directory: directory)
-    }
-}
-
-/// Every route of the service, registered once. A route cannot be registered without its access declaration.
-enum APIRoutes {
-    /// Runs the matched route's handler and maps whatever it throws, in one place.
-    @Sendable static func respond(route: Route, request: HTTPRequest, context: HTTPRequestContext<Route>) async throws -> HTTPResponse {
-        do {
-            return try await route.handler(APIRequest(http: request, principal: context[PrincipalKey.self]))
-        } catch {
-            throw ErrorMapping.httpError(for: error)
-        }
-    }
-
-    /// `httpsAuthority` (host:port) when the service serves HTTPS itself: the OpenAPI document then names an https server.
-    static func table(context: APIContext, keys: JWTKeySet, httpsAuthority: String? = nil) throws -> RouteTable {
-        var table = RouteTable()
-        try OperationalRoutes.register(in: &table, context: context, keys: keys)
-        try EmployeeRoutes.register(in: &table, context: context)
-        try CompatibilityRoutes.register(in: &table, context: context)
-        try AccountRoutes.register(in: &table, context: context)
-        try AuthRoutes.register(in: &table, context: context, keys: keys)
-        try AuditRoutes.register(in: &table, context: context)
-        try MetricsRoutes.register(in: &table, context: context)
-        try OpenAPIRoutes.register(in: &table, httpsAuthority: httpsAuthority)  // last: it documents every route registered before it, and itself
-        return table
     }
 }

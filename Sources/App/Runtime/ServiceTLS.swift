@@ -8,7 +8,7 @@ import Synchronization
 /// optional plaintext listener that only redirects to HTTPS.
 ///
 /// Everything that can be wrong with the files is found in `prepare`, before the database starts, and reported as a
-/// usage error (exit status 2). A reload that fails keeps the certificate in use and says why in the log.
+/// `TLSConfigurationError` (exit status 2). A reload that fails keeps the certificate in use and says why in the log.
 final class ServiceTLS: Sendable {
     let identity: TLSIdentity
     private let settings: TLSSettings
@@ -41,7 +41,7 @@ final class ServiceTLS: Sendable {
                 log("TLS: \(files.generated ? "generated a" : "using the") self-signed certificate \(files.certificate)")
             }
         } catch let error as TLSError {
-            throw UsageError("TLS: \(error.description)")
+            throw TLSConfigurationError(description: "TLS: \(error.description)")
         }
         log("TLS: certificate SHA-256 fingerprint \(identity.fingerprint)")
         return ServiceTLS(identity: identity, settings: configuration.tls, host: configuration.host, log: log)
@@ -76,6 +76,12 @@ final class ServiceTLS: Sendable {
         }
         await server?.shutdown()
     }
+}
+
+/// The certificate or key named on the command line cannot be used: a configuration mistake (exit status 2), found
+/// before anything starts.
+public struct TLSConfigurationError: Error, Sendable, CustomStringConvertible {
+    public let description: String
 }
 
 /// What `ServiceTLS` starts after it is made.

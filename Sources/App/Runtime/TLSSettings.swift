@@ -1,4 +1,4 @@
-/// What the command line says about HTTPS, checked for consistency before anything starts.
+/// How `serve` speaks HTTPS (the command line fills it in and checks that the options fit together).
 public struct TLSSettings: Sendable, Equatable {
     public enum Source: Sendable, Equatable {
         case none
@@ -17,33 +17,4 @@ public struct TLSSettings: Sendable, Equatable {
     }
 
     public var isEnabled: Bool { source != .none }
-
-    init(_ invocation: ParsedInvocation) throws(UsageError) {
-        let certificate = invocation.value("tls-cert").flatMap { $0.isEmpty ? nil : $0 }
-        let key = invocation.value("tls-key").flatMap { $0.isEmpty ? nil : $0 }
-        let selfSigned = invocation.flag("tls-self-signed")
-        switch (certificate, key, selfSigned) {
-        case (nil, nil, false):
-            source = .none
-        case (nil, nil, true):
-            source = .selfSigned
-        case (let certificate?, let key?, false):
-            source = .files(certificate: certificate, key: key)
-        case (_, _, true):
-            throw UsageError("--tls-self-signed cannot be combined with --tls-cert or --tls-key")
-        case (nil, _, false):
-            throw UsageError("--tls-key needs --tls-cert (the certificate chain it belongs to)")
-        case (_, nil, false):
-            throw UsageError("--tls-cert needs --tls-key (the certificate's private key)")
-        }
-        if let text = invocation.value("redirect-http-port"), !text.isEmpty {
-            guard let port = Int(text), (0...65535).contains(port) else {
-                throw UsageError("--redirect-http-port must be a number from 0 to 65535, not '\(text)'")
-            }
-            guard source != .none else { throw UsageError("--redirect-http-port needs HTTPS (--tls-cert or --tls-self-signed)") }
-            redirectHTTPPort = port
-        } else {
-            redirectHTTPPort = nil
-        }
-    }
 }

@@ -1,0 +1,41 @@
+import Employees
+import Foundation
+
+/// An employee as the API shows it: never a password hash.
+public struct EmployeeRecord: Encodable, Sendable, Equatable {
+    public let empNo: Int
+    public let firstName: String
+    public let lastName: String
+    public let birthDate: String
+    public let gender: String
+    public let hireDate: String
+    public let email: String
+    public let disabled: Bool
+    /// The stream version: the record's `ETag`.
+    public let version: Int
+    public let createdAt: Date
+    public let updatedAt: Date
+
+    public enum CodingKeys: String, CodingKey {
+        case empNo = "emp_no", firstName = "first_name", lastName = "last_name", birthDate = "birth_date", gender
+        case hireDate = "hire_date", email, disabled, version, createdAt = "created_at", updatedAt = "updated_at"
+    }
+}
+
+extension EmployeeRecord {
+    /// The record a command's outcome implies: what the projection holds once the command has committed, so the
+    /// command's response needs no second query. Nil when the stream holds no employee.
+    public init?(_ outcome: CommandOutcome) {
+        guard let employee = outcome.state.employee, let createdAt = outcome.createdAt, let updatedAt = outcome.updatedAt
+        else { return nil }
+        self.init(employee, version: outcome.version, createdAt: createdAt, updatedAt: updatedAt)
+    }
+
+    public init(_ employee: Employee, version: Int, createdAt: Date, updatedAt: Date) {
+        self.init(
+            empNo: employee.empNo.value, firstName: employee.firstName.value, lastName: employee.lastName.value,
+            birthDate: employee.birthDate.iso, gender: employee.gender.rawValue, hireDate: employee.hireDate.iso,
+            email: employee.email.value, disabled: employee.isDisabled, version: version, createdAt: createdAt,
+            updatedAt: updatedAt)
+    }
+}
