@@ -14,6 +14,20 @@ public enum Subcommands {
     static let port = OptionSpec(
         "port", environment: "PORT", kind: .value(placeholder: "NUMBER"), default: "8080", help: "TCP port to listen on")
 
+    static let tlsCertificate = OptionSpec(
+        "tls-cert", environment: "TLS_CERT_FILE", kind: .value(placeholder: "FILE"),
+        help: "serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key; SIGHUP reloads both")
+    static let tlsKey = OptionSpec(
+        "tls-key", environment: "TLS_KEY_FILE", kind: .value(placeholder: "FILE"),
+        help: "the PEM private key (RSA, ECDSA or Ed25519, unencrypted) of --tls-cert")
+    static let tlsSelfSigned = OptionSpec(
+        "tls-self-signed", kind: .flag,
+        help: "serve HTTPS with a self-signed certificate for localhost, generated into <data-dir>/tls")
+    static let redirectHTTPPort = OptionSpec(
+        "redirect-http-port", environment: "REDIRECT_HTTP_PORT", kind: .value(placeholder: "NUMBER"),
+        help: "with HTTPS: also listen for plaintext HTTP on this port and answer only 308 to the https URL")
+    static let tls = [tlsCertificate, tlsKey, tlsSelfSigned, redirectHTTPPort]
+
     static let database = [dataDirectory, databaseURL]
     static let sample = OptionSpec(
         "sample", kind: .value(placeholder: "PATH"),
@@ -23,7 +37,7 @@ public enum Subcommands {
         help: "also check that every event's actor held the scopes its command required at that position")
 
     public static let all: [SubcommandSpec] = [
-        SubcommandSpec(name: "serve", summary: "migrate the database, then serve the HTTP API", options: database + [host, port]),
+        SubcommandSpec(name: "serve", summary: "migrate the database, then serve the HTTP API", options: database + [host, port] + tls),
         SubcommandSpec(name: "migrate", summary: "apply the SQL migrations in sql/ and exit", options: database),
         SubcommandSpec(
             name: "verify-log",
@@ -53,6 +67,7 @@ extension ServiceConfiguration {
         guard let port = Int(portText), (0...65535).contains(port) else {
             throw UsageError("--port must be a number from 0 to 65535, not '\(portText)'")
         }
-        self.init(dataDirectory: dataDirectory, databaseURL: databaseURL, host: host, port: port)
+        self.init(
+            dataDirectory: dataDirectory, databaseURL: databaseURL, host: host, port: port, tls: try TLSSettings(invocation))
     }
 }

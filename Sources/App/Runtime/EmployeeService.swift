@@ -28,11 +28,13 @@ public final class EmployeeService: Sendable {
     private let revocationFeed: Task<Void, Never>
     /// Signs the log's checkpoints while events arrive (see `LogEvidence`).
     private let checkpointing: Task<Void, Never>
+    /// HTTPS, when configured.
+    let tls: ServiceTLS?
 
     private init(
         addresses: [HTTPServer.Address], database: DatabaseRuntime, context: APIContext, keys: JWTKeySet,
         issuer: AccessTokenIssuer, routes: [RegisteredRoute], pages: [RegisteredRoute], server: HTTPServer, watcher: LogWatcher,
-        feed: PrincipalFeed, revocationFeed: Task<Void, Never>, checkpointing: Task<Void, Never>
+        feed: PrincipalFeed, revocationFeed: Task<Void, Never>, checkpointing: Task<Void, Never>, tls: ServiceTLS?
     ) {
         self.addresses = addresses
         self.database = database
@@ -46,6 +48,7 @@ public final class EmployeeService: Sendable {
         self.feed = feed
         self.revocationFeed = revocationFeed
         self.checkpointing = checkpointing
+        self.tls = tls
     }
 
     /// Opens (or starts) the database, migrates, loads keys and principals, and starts serving.
@@ -53,6 +56,7 @@ public final class EmployeeService: Sendable {
         _ configuration: ServiceConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment,
         log: @escaping @Sendable (String) -> Void = StandardError.write
     ) async throws -> EmployeeService {
+        let tls = try ServiceTLS.prepare(configuration, log: log)
         let keys = try loadKeys(configuration, environment: environment)
         let database = try DatabaseRuntime.open(configuration, log: log)
         let poolSize = environment["EMPLOYEES_POOL_SIZE"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 16
@@ -74,12 +78,13 @@ public final class EmployeeService: Sendable {
             today: today, monitoring: Monitoring(watcher: watcher, principalFeed: feed, requests: RequestMetrics()))
         let issuer = AccessTokenIssuer(keys: keys, issuer: Self.issuer, audience: Self.audience, principals: feed.table)
         let verifier = AccessTokenVerifier(keys: keys, issuer: Self.issuer, audience: Self.audience)
-        var routes = try APIRoutes.table(context: context, keys: keys)
-        let console = ConsoleSettings(secureCookie: environment["EMPLOYEES_SECURE_COOKIES"] == "1")
+        var routes = try APIRoutes.table(
+            context: context, keys: keys, httpsAuthority: tls == nil ? nil : "\(configuration.host):\(configuration.port)")
+        let console = ConsoleSettings(secureCookie: tls != nil || environment["EMPLOYEES_SECURE_COOKIES"] == "1")
         try ConsoleRoutes.register(in: &routes, context: context, settings: console)
         let application = HTTPApplication<Route>(
             router: routes.build(),
-            middleware: [
+            middleware: (tls == nil ? [] : [StrictTransportSecurityMiddleware()]) + [
                 SecurityHeadersMiddleware(), RequestIDMiddleware(), AccessLogMiddleware(logger: StandardErrorLogger()),
                 RequestMetricsMiddleware(metrics: context.monitoring.requests),
                 CompatibilityEnvelopeMiddleware(),
@@ -90,18 +95,21 @@ public final class EmployeeService: Sendable {
             handler: APIRoutes.respond)
         var serverConfiguration = HTTPServer.Configuration(host: configuration.host, port: configuration.port)
         serverConfiguration.logger = StandardErrorLogger()
+        serverConfiguration.tls = tls?.identity
         let server = HTTPServer(configuration: serverConfiguration, responder: application)
         let addresses = try server.start()
+        try tls?.start(httpsPort: addresses[0].port)
         log("listening on \(addresses.map(\.description).joined(separator: ", "))")
         return EmployeeService(
             addresses: addresses, database: database, context: context, keys: keys, issuer: issuer, routes: routes.registered,
             pages: routes.pages, server: server, watcher: watcher, feed: feed, revocationFeed: revocationFeed,
-            checkpointing: checkpointing)
+            checkpointing: checkpointing, tls: tls)
     }
 
     /// Stops accepting, lets in-flight requests finish, then closes the database side.
     public func shutdown() async {
         await server.shutdown()
+        await tls?.stop()
         await context.securityLog.flush()
         feed.stop()
         revocationFeed.cancel()

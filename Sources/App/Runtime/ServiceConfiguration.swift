@@ -5,11 +5,17 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public let databaseURL: String?
     public let host: String
     public let port: Int
+    /// How `serve` speaks: plaintext HTTP, or HTTPS (see `ServiceTLS`).
+    public let tls: TLSSettings
 
-    public init(dataDirectory: String, databaseURL: String?, host: String = "127.0.0.1", port: Int = 8080) {
+    public init(
+        dataDirectory: String, databaseURL: String?, host: String = "127.0.0.1", port: Int = 8080,
+        tls: TLSSettings = TLSSettings()
+    ) {
         self.dataDirectory = dataDirectory
         self.databaseURL = databaseURL
         self.host = host
         self.port = port
+        self.tls = tls
     }
 }
