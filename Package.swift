@@ -4,7 +4,7 @@ import PackageDescription
 /// Layers, lowest first. An arrow only ever points down (docs/ARCHITECTURE.md draws the map):
 /// employees → EmployeesCLI → App → {Accounts, Records, OpenAPI, HTTP, Security, …}; Accounts → {Records, Security,
 /// EventStore}; Records → {Employees, EventStore, Postgres}; EventStore → {Postgres, Crypto, JSONText};
-/// Security → {Crypto, JSONText}; HTTP → JSONText; Employees, Postgres → CivilTime. C libraries enter only through
+/// Security → {Crypto, JSONText}; HTTP → JSONText (and OpenSSL's libssl for TLS); Employees, Postgres → CivilTime. C libraries enter only through
 /// the system-library targets and CShim.
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
@@ -18,6 +18,7 @@ let package = Package(
         // C system libraries (Debian packages in parentheses).
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CLibSSL", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CXCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -29,7 +30,7 @@ let package = Package(
         .target(name: "JSONText", swiftSettings: strict),
         .target(name: "CivilTime", swiftSettings: strict),
         .target(name: "Postgres", dependencies: ["CLibPQ", "CivilTime"], swiftSettings: strict),
-        .target(name: "HTTP", dependencies: ["CShim", "JSONText", "CZlib"], swiftSettings: strict),
+        .target(name: "HTTP", dependencies: ["CShim", "CLibSSL", "JSONText", "CZlib"], swiftSettings: strict),
         .target(name: "Security", dependencies: ["Crypto", "JSONText", "CArgon2", "CXCrypt"], swiftSettings: strict),
         .target(name: "Employees", dependencies: ["CivilTime"], swiftSettings: strict),
         .target(name: "EventStore", dependencies: ["Postgres", "Crypto", "JSONText", "CivilTime"], swiftSettings: strict),
@@ -67,7 +68,7 @@ let package = Package(
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: strict),
         .testTarget(name: "CivilTimeTests", dependencies: ["CivilTime"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CShim"], resources: [.copy("Corpus")], swiftSettings: strict),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CShim", "CLibSSL"], resources: [.copy("Corpus")], swiftSettings: strict),
         .testTarget(name: "SecurityTests", dependencies: ["Security", "Crypto"], swiftSettings: strict),
         .testTarget(name: "EmployeesTests", dependencies: ["Employees"], swiftSettings: strict),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Postgres", "TestSupport"], swiftSettings: strict),

@@ -31,6 +31,9 @@ public enum Entrypoint {
             } catch let error as UsageError {
                 StandardError.write("employees: \(error.message)\nRun 'employees \(invocation.subcommand) --help' for usage.")
                 return 2
+            } catch let error as TLSConfigurationError {
+                StandardError.write("employees: \(error.description)")
+                return 2
             } catch {
                 StandardError.write("employees: \(invocation.subcommand) failed: \(describe(error))")
                 return 1

@@ -21,6 +21,19 @@ public enum Subcommands {
     static let embeddedReplicas = OptionSpec(
         "embedded-replicas", environment: "EMPLOYEES_EMBEDDED_REPLICAS", kind: .value(placeholder: "COUNT"), default: "0",
         help: "streaming standbys of the embedded cluster to start and read from (0 to 3)")
+    static let tlsCertificate = OptionSpec(
+        "tls-cert", environment: "TLS_CERT_FILE", kind: .value(placeholder: "FILE"),
+        help: "serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key; SIGHUP reloads both")
+    static let tlsKey = OptionSpec(
+        "tls-key", environment: "TLS_KEY_FILE", kind: .value(placeholder: "FILE"),
+        help: "the PEM private key (RSA, ECDSA or Ed25519, unencrypted) of --tls-cert")
+    static let tlsSelfSigned = OptionSpec(
+        "tls-self-signed", kind: .flag,
+        help: "serve HTTPS with a self-signed certificate for localhost, generated into <data-dir>/tls")
+    static let redirectHTTPPort = OptionSpec(
+        "redirect-http-port", environment: "REDIRECT_HTTP_PORT", kind: .value(placeholder: "NUMBER"),
+        help: "with HTTPS: also listen for plaintext HTTP on this port and answer only 308 to the https URL")
+    static let tls = [tlsCertificate, tlsKey, tlsSelfSigned, redirectHTTPPort]
 
     static let database = [dataDirectory, databaseURL]
     static let sample = OptionSpec(
@@ -31,7 +44,9 @@ public enum Subcommands {
         help: "also check that every event's actor held the scopes its command required at that position")
 
     public static let all: [SubcommandSpec] = [
-        SubcommandSpec(name: "serve", summary: "migrate the database, then serve the HTTP API", options: database + [readDatabaseURL, embeddedReplicas, host, port]),
+        SubcommandSpec(
+            name: "serve", summary: "migrate the database, then serve the HTTP API",
+            options: database + [readDatabaseURL, embeddedReplicas, host, port] + tls),
         SubcommandSpec(name: "migrate", summary: "apply the SQL migrations in sql/ and exit", options: database),
         SubcommandSpec(
             name: "verify-log",
@@ -73,7 +88,7 @@ extension ServiceConfiguration {
             throw UsageError("--embedded-replicas needs the embedded cluster; with --database-url, give --read-database-url")
         }
         self.init(
-            dataDirectory: dataDirectory, databaseURL: databaseURL, host: host, port: port, readDatabaseURLs: readURLs,
-            embeddedReplicas: replicas)
+            dataDirectory: dataDirectory, databaseURL: databaseURL, host: host, port: port, tls: try TLSSettings(invocation),
+            readDatabaseURLs: readURLs, embeddedReplicas: replicas)
     }
 }

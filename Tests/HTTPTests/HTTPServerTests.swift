@@ -4,20 +4,27 @@ import HTTP
 import Synchronization
 import XCTest
 
-/// Raw bytes over a real loopback socket, raw responses back.
+/// Raw bytes over a real loopback socket, raw responses back. Every test runs twice: over plaintext HTTP, then over
+/// TLS (the same bytes inside TLS records, through OpenSSL on both sides), so framing, smuggling, limits, pipelining,
+/// timeouts and shutdown are held to the same promises on the HTTPS port.
 final class HTTPServerTests: XCTestCase {
+    /// Plaintext, then TLS.
+    static let transports = [false, true]
+
     private func withServer(
-        middleware: [any HTTPMiddleware<TestRoute>] = [], calls: Counter = Counter(),
+        middleware: [any HTTPMiddleware<TestRoute>] = [], calls: Counter = Counter(), transports: [Bool] = transports,
         configure: (inout HTTPServer.Configuration) -> Void = { _ in },
         extraRoutes: (inout RouterBuilder<TestRoute>) throws -> Void = { _ in },
         _ body: (TestServer) throws -> Void
     ) throws {
-        let server = try TestServer(middleware: middleware, configure: configure) { builder in
-            try standardRoutes(&builder, calls: calls)
-            try extraRoutes(&builder)
+        for tls in transports {
+            let server = try TestServer(tls: tls, middleware: middleware, configure: configure) { builder in
+                try standardRoutes(&builder, calls: calls)
+                try extraRoutes(&builder)
+            }
+            defer { server.stop() }
+            try body(server)
         }
-        defer { server.stop() }
-        try body(server)
     }
 
     func testKeepAliveGetWithServerHeaders() throws {
@@ -174,13 +181,14 @@ final class HTTPServerTests: XCTestCase {
                         headers: ["Content-Type": "application/x-ndjson"], stream: HTTPBodyStream(events))
                 })
         }) { server in
+            let ended = terminated.count
             var client: RawClient? = try server.connect()
             try client?.send("GET /events HTTP/1.1\r\nHost: t\r\n\r\n")
             _ = try client?.readResponseHead()
             XCTAssertEqual(try client?.readChunk().map { String(decoding: $0, as: UTF8.self) }, "{\"event\":1}\n")
-            XCTAssertEqual(terminated.count, 0)
+            XCTAssertEqual(terminated.count, ended)
             client = nil
-            XCTAssertTrue(eventually { terminated.count == 1 }, "the producer was not ended")
+            XCTAssertTrue(eventually { terminated.count == ended + 1 }, "the producer was not ended")
             let afterEnd = produced.count
             usleep(50_000)
             XCTAssertLessThanOrEqual(produced.count, afterEnd + 1)
@@ -226,10 +234,11 @@ final class HTTPServerTests: XCTestCase {
         }
     }
 
+    /// Plaintext only: the test writes from a second thread while reading, which one TLS session cannot do.
     func testPipeliningClientThatDoesNotReadCannotQueueUnboundedWork() throws {
         let calls = Counter()
         try withServer(
-            calls: calls,
+            calls: calls, transports: [false],
             configure: { configuration in
                 configuration.limits.maxQueuedRequests = 2
                 configuration.limits.outputHighWaterMark = 8 * 1024
@@ -386,7 +395,11 @@ final class HTTPServerTests: XCTestCase {
     }
 
     func testGracefulShutdownFinishesInFlightRequestsAndClosesIdleOnes() throws {
-        let server = try TestServer { builder in try standardRoutes(&builder) }
+        for tls in Self.transports { try gracefulShutdown(tls: tls) }
+    }
+
+    private func gracefulShutdown(tls: Bool) throws {
+        let server = try TestServer(tls: tls) { builder in try standardRoutes(&builder) }
         let idle = try server.connect()
         try idle.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
         XCTAssertEqual(try idle.readResponse().status, 200)
@@ -422,7 +435,11 @@ final class HTTPServerTests: XCTestCase {
     }
 
     func testShutdownEndsStreams() throws {
-        let server = try TestServer { builder in
+        for tls in Self.transports { try shutdownEndsStreams(tls: tls) }
+    }
+
+    private func shutdownEndsStreams(tls: Bool) throws {
+        let server = try TestServer(tls: tls) { builder in
             try builder.add(
                 .GET, "/forever",
                 TestRoute { _, _ in
@@ -509,7 +526,11 @@ final class HTTPServerTests: XCTestCase {
     }
 
     func testIPv6RemoteAddressAndUniqueRequestIDs() throws {
-        let server = try TestServer(host: "::1") { builder in try standardRoutes(&builder) }
+        for tls in Self.transports { try ipv6RemoteAddress(tls: tls) }
+    }
+
+    private func ipv6RemoteAddress(tls: Bool) throws {
+        let server = try TestServer(host: "::1", tls: tls) { builder in try standardRoutes(&builder) }
         defer { server.stop() }
         let client = try server.connect(host: "::1")
         var ids = Set<String>()

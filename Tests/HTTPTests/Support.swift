@@ -31,9 +31,11 @@ final class TestServer: Sendable {
     let server: HTTPServer
     let port: Int
     let logger = CapturingLogger()
+    /// The CA that verifies the server's certificate when it serves TLS; nil for plaintext.
+    let tlsCA: String?
 
     init(
-        host: String = "127.0.0.1", middleware: [any HTTPMiddleware<TestRoute>] = [],
+        host: String = "127.0.0.1", tls: Bool = false, middleware: [any HTTPMiddleware<TestRoute>] = [],
         configure: (inout HTTPServer.Configuration) -> Void = { _ in },
         routes: (inout RouterBuilder<TestRoute>) throws -> Void
     ) throws {
@@ -43,6 +45,12 @@ final class TestServer: Sendable {
         configuration.logger = logger
         configuration.timeouts.shutdownGrace = .seconds(2)
         configuration.timeouts.linger = .milliseconds(200)
+        if tls {
+            configuration.tls = try TLSFixtures.identity()
+            tlsCA = try TLSFixtures.load().caCertificate
+        } else {
+            tlsCA = nil
+        }
         configure(&configuration)
         let application = HTTPApplication(router: builder.build(), middleware: middleware, logger: logger) {
             route, request, context in
@@ -71,7 +79,7 @@ final class TestServer: Sendable {
     }
 
     func connect(host: String = "127.0.0.1", receiveBuffer: Int32? = nil) throws -> RawClient {
-        try RawClient(host: host, port: port, receiveBuffer: receiveBuffer)
+        try RawClient(host: host, port: port, receiveBuffer: receiveBuffer, tlsCA: tlsCA)
     }
 }
 
@@ -100,8 +108,13 @@ struct RawResponse {
 final class RawClient {
     let fd: Int32
     private var buffer: [UInt8] = []
+    /// TLS over `fd` when the server serves TLS: then the bytes are sent and read through it.
+    private var tls: TLSClientSession?
 
-    init(host: String = "127.0.0.1", port: Int, receiveTimeout: Double = 5, receiveBuffer: Int32? = nil) throws {
+    init(
+        host: String = "127.0.0.1", port: Int, receiveTimeout: Double = 5, receiveBuffer: Int32? = nil,
+        tlsCA: String? = nil
+    ) throws {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV
@@ -123,9 +136,11 @@ final class RawClient {
             Glibc.close(fd)
             throw TestError("connect errno \(error)")
         }
+        if let tlsCA { tls = try TLSClientSession(fd: fd, caFile: tlsCA) }
     }
 
     deinit {
+        tls = nil
         Glibc.close(fd)
     }
 
@@ -134,13 +149,17 @@ final class RawClient {
     }
 
     func send(_ bytes: [UInt8]) throws {
+        if let tls { return try tls.send(bytes) }
         try sendAll(fd, bytes)
     }
 
     /// Reads more bytes into the buffer; returns false on end of stream or reset.
     private func fill() throws -> Bool {
         var chunk = [UInt8](repeating: 0, count: 65536)
-        let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        let count = chunk.withUnsafeMutableBytes { bytes in
+            if let tls { return tls.receive(into: bytes) }
+            return recv(fd, bytes.baseAddress, bytes.count, 0)
+        }
         if count > 0 {
             buffer.append(contentsOf: chunk[..<count])
             return true

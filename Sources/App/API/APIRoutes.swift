@@ -13,7 +13,8 @@ enum APIRoutes {
         }
     }
 
-    static func table(context: APIContext, keys: JWTKeySet) throws -> RouteTable {
+    /// `httpsAuthority` (host:port) when the service serves HTTPS itself: the OpenAPI document then names an https server.
+    static func table(context: APIContext, keys: JWTKeySet, httpsAuthority: String? = nil) throws -> RouteTable {
         var table = RouteTable()
         try OperationalRoutes.register(in: &table, context: context, keys: keys)
         try EmployeeRoutes.register(in: &table, context: context)
@@ -23,7 +24,7 @@ enum APIRoutes {
         try AuditRoutes.register(in: &table, context: context)
         try LogEvidenceRoutes.register(in: &table, context: context)
         try MetricsRoutes.register(in: &table, context: context)
-        try OpenAPIRoutes.register(in: &table)  // last: it documents every route registered before it, and itself
+        try OpenAPIRoutes.register(in: &table, httpsAuthority: httpsAuthority)  // last: it documents every route registered before it, and itself
         return table
     }
 }

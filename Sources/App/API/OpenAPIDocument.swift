@@ -16,8 +16,10 @@ enum OpenAPIDocument {
     /// issues credentials too; no operation requires it.
     static let originalLoginSchemeName = "oauth2OriginalLogin"
 
-    /// The document for `today` (UTC): the date fields' bounds move with it, as the API's do.
-    static func build(_ routes: [RegisteredRoute], today: CalendarDate) -> JSON {
+    /// The document for `today` (UTC): the date fields' bounds move with it, as the API's do. With `httpsAuthority`
+    /// (the service serves TLS itself) the document names an `https` server whose host a client can change (the listen
+    /// address is rarely the name clients use); without it, no server entry: the document's own origin applies.
+    static func build(_ routes: [RegisteredRoute], today: CalendarDate, httpsAuthority: String? = nil) -> JSON {
         let documented = OpenAPISchemas.operations(today: today)
         var paths: [String: JSON] = [:]
         for route in routes {
@@ -26,7 +28,7 @@ enum OpenAPIDocument {
             item[route.method.rawValue.lowercased()] = operation(route, documented: documented["\(route.method.rawValue) \(path)"])
             paths[path] = .object(item)
         }
-        return .object([
+        var document: [String: JSON] = [
             "openapi": "3.1.0",
             "info": .object([
                 "title": "Employee records API",
@@ -46,7 +48,16 @@ enum OpenAPIDocument {
                 ]),
                 "schemas": .object(OpenAPISchemas.components(today: today)),
             ]),
-        ])
+        ]
+        if let httpsAuthority {
+            document["servers"] = .array([
+                .object([
+                    "url": .string("https://{authority}"),
+                    "variables": .object(["authority": .object(["default": .string(httpsAuthority)])]),
+                ])
+            ])
+        }
+        return .object(document)
     }
 
     /// `/employees/{emp_no:int}` → `/employees/{emp_no}`.

@@ -11,11 +11,14 @@ enum OpenAPIRoutes {
 
     /// Registers the document's own route. Call it after every other route: it documents what is registered so far,
     /// plus itself.
-    static func register(in table: inout RouteTable) throws {
+    /// `httpsAuthority` (host:port) when the service serves HTTPS itself: the document then names an https server.
+    static func register(in table: inout RouteTable, httpsAuthority: String? = nil) throws {
         let route = Route(operationID: "getOpenAPI", summary: "This API's OpenAPI 3.1 document", access: .public) { _ in
             HTTPResponse(status: .ok, headers: [:], body: [])
         }
-        let cache = DailyDocument(routes: table.registered + [RegisteredRoute(method: .GET, pattern: pattern, route: route)])
+        let cache = DailyDocument(
+            routes: table.registered + [RegisteredRoute(method: .GET, pattern: pattern, route: route)],
+            httpsAuthority: httpsAuthority)
         _ = try cache.body(for: CalendarDate.todayUTC())
         try table.add(
             .GET, pattern,
@@ -26,22 +29,26 @@ enum OpenAPIRoutes {
             })
     }
 
-    static func document(for routes: [RegisteredRoute], today: CalendarDate) throws -> [UInt8] {
+    static func document(for routes: [RegisteredRoute], today: CalendarDate, httpsAuthority: String? = nil) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(OpenAPIDocument.build(routes, today: today)))
+        return Array(try encoder.encode(OpenAPIDocument.build(routes, today: today, httpsAuthority: httpsAuthority)))
     }
 
     /// The encoded document of the current day.
     final class DailyDocument: Sendable {
         let routes: [RegisteredRoute]
+        let httpsAuthority: String?
         private let current = Mutex<(day: CalendarDate, body: [UInt8])?>(nil)
 
-        init(routes: [RegisteredRoute]) { self.routes = routes }
+        init(routes: [RegisteredRoute], httpsAuthority: String? = nil) {
+            self.routes = routes
+            self.httpsAuthority = httpsAuthority
+        }
 
         func body(for today: CalendarDate) throws -> [UInt8] {
             if let cached = current.withLock({ $0 }), cached.day == today { return cached.body }
-            let body = try OpenAPIRoutes.document(for: routes, today: today)
+            let body = try OpenAPIRoutes.document(for: routes, today: today, httpsAuthority: httpsAuthority)
             current.withLock { $0 = (today, body) }
             return body
         }

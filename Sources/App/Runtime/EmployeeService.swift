@@ -28,12 +28,15 @@ public final class EmployeeService: Sendable {
     private let revocationFeed: Task<Void, Never>
     /// Signs the log's checkpoints while events arrive (see `LogEvidence`).
     private let checkpointing: Task<Void, Never>
+    /// HTTPS, when configured.
+    let tls: ServiceTLS?
     private let replicas: EmbeddedReplicas
 
     private init(
         addresses: [HTTPServer.Address], database: DatabaseRuntime, context: APIContext, keys: JWTKeySet,
         issuer: AccessTokenIssuer, routes: [RegisteredRoute], pages: [RegisteredRoute], server: HTTPServer, watcher: LogWatcher,
-        feed: PrincipalFeed, revocationFeed: Task<Void, Never>, checkpointing: Task<Void, Never>, replicas: EmbeddedReplicas
+        feed: PrincipalFeed, revocationFeed: Task<Void, Never>, checkpointing: Task<Void, Never>, tls: ServiceTLS?,
+        replicas: EmbeddedReplicas
     ) {
         self.replicas = replicas
         self.addresses = addresses
@@ -48,6 +51,7 @@ public final class EmployeeService: Sendable {
         self.feed = feed
         self.revocationFeed = revocationFeed
         self.checkpointing = checkpointing
+        self.tls = tls
     }
 
     /// Opens (or starts) the database, migrates, loads keys and principals, and starts serving.
@@ -55,6 +59,7 @@ public final class EmployeeService: Sendable {
         _ configuration: ServiceConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment,
         log: @escaping @Sendable (String) -> Void = StandardError.write
     ) async throws -> EmployeeService {
+        let tls = try ServiceTLS.prepare(configuration, log: log)
         let keys = try loadKeys(configuration, environment: environment)
         let readURLs = try configuration.readDatabaseURLs.map(ReadRouting.standbyConfiguration(url:))
         let database = try DatabaseRuntime.open(configuration, log: log)
@@ -84,12 +89,13 @@ public final class EmployeeService: Sendable {
             today: today, monitoring: Monitoring(watcher: watcher, principalFeed: feed, requests: RequestMetrics()))
         let issuer = AccessTokenIssuer(keys: keys, issuer: Self.issuer, audience: Self.audience, principals: feed.table)
         let verifier = AccessTokenVerifier(keys: keys, issuer: Self.issuer, audience: Self.audience)
-        var routes = try APIRoutes.table(context: context, keys: keys)
-        let console = ConsoleSettings(secureCookie: environment["EMPLOYEES_SECURE_COOKIES"] == "1")
+        var routes = try APIRoutes.table(
+            context: context, keys: keys, httpsAuthority: tls == nil ? nil : "\(configuration.host):\(configuration.port)")
+        let console = ConsoleSettings(secureCookie: tls != nil || environment["EMPLOYEES_SECURE_COOKIES"] == "1")
         try ConsoleRoutes.register(in: &routes, context: context, settings: console)
         let application = HTTPApplication<Route>(
             router: routes.build(),
-            middleware: [
+            middleware: (tls == nil ? [] : [StrictTransportSecurityMiddleware()]) + [
                 SecurityHeadersMiddleware(), RequestIDMiddleware(), AccessLogMiddleware(logger: StandardErrorLogger()),
                 RequestMetricsMiddleware(metrics: context.monitoring.requests),
                 CompatibilityEnvelopeMiddleware(),
@@ -101,13 +107,15 @@ public final class EmployeeService: Sendable {
             handler: APIRoutes.respond)
         var serverConfiguration = HTTPServer.Configuration(host: configuration.host, port: configuration.port)
         serverConfiguration.logger = StandardErrorLogger()
+        serverConfiguration.tls = tls?.identity
         let server = HTTPServer(configuration: serverConfiguration, responder: application)
         let addresses = try server.start()
+        try tls?.start(httpsPort: addresses[0].port)
         log("listening on \(addresses.map(\.description).joined(separator: ", "))")
         return EmployeeService(
             addresses: addresses, database: database, context: context, keys: keys, issuer: issuer, routes: routes.registered,
             pages: routes.pages, server: server, watcher: watcher, feed: feed, revocationFeed: revocationFeed,
-            checkpointing: checkpointing, replicas: replicas)
+            checkpointing: checkpointing, tls: tls, replicas: replicas)
     }
 
     /// Reads on the standbys named by `--read-database-url` and started by `--embedded-replicas`, if any.
@@ -133,6 +141,7 @@ public final class EmployeeService: Sendable {
     /// Stops accepting, lets in-flight requests finish, then closes the database side.
     public func shutdown() async {
         await server.shutdown()
+        await tls?.stop()
         await context.securityLog.flush()
         feed.stop()
         revocationFeed.cancel()

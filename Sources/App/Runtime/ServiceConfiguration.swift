@@ -5,6 +5,8 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public let databaseURL: String?
     public let host: String
     public let port: Int
+    /// How `serve` speaks: plaintext HTTP, or HTTPS (see `ServiceTLS`).
+    public let tls: TLSSettings
     /// Hot standbys for reads that may lag; empty: every read on the primary.
     public let readDatabaseURLs: [String]
     /// Streaming standbys of the embedded cluster to start and read from.
@@ -12,12 +14,13 @@ public struct ServiceConfiguration: Sendable, Equatable {
 
     public init(
         dataDirectory: String, databaseURL: String?, host: String = "127.0.0.1", port: Int = 8080,
-        readDatabaseURLs: [String] = [], embeddedReplicas: Int = 0
+        tls: TLSSettings = TLSSettings(), readDatabaseURLs: [String] = [], embeddedReplicas: Int = 0
     ) {
         self.dataDirectory = dataDirectory
         self.databaseURL = databaseURL
         self.host = host
         self.port = port
+        self.tls = tls
         self.readDatabaseURLs = readDatabaseURLs
         self.embeddedReplicas = embeddedReplicas
     }

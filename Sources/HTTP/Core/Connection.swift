@@ -53,14 +53,24 @@ final class Connection {
     /// Whether the last deadline update found the server working for this client (see `updateDeadline`).
     private var busy = false
     private var isClosed = false
+    /// TLS on this connection (see `TLSConnection`); nil for plaintext HTTP.
+    private var tls: TLSConnection?
+    /// Until the TLS handshake completes, the connection only runs the handshake, bounded by `handshakeDeadline`.
+    private var handshake: TLSConnection.HandshakeStep?
+    private var handshakeDeadline: UInt64 = 0
 
-    init(loop: EventLoop, fd: Int32, token: ConnectionToken, remoteAddress: String) {
+    init(loop: EventLoop, fd: Int32, token: ConnectionToken, remoteAddress: String, tls: TLSConnection? = nil) {
         self.loop = loop
         self.fd = fd
         self.token = token
         self.remoteAddress = remoteAddress
+        self.tls = tls
         parser = HTTPRequestParser(limits: loop.core.parserLimits)
         phaseSince = loop.now
+        if tls != nil {
+            handshake = .wantsReadable
+            handshakeDeadline = loop.now + timeouts.tlsHandshake.nanoseconds
+        }
         updateDeadline()
     }
 
@@ -81,10 +91,18 @@ final class Connection {
             close()
             return
         }
+        if handshake != nil {
+            continueHandshake()
+            guard handshake == nil else {
+                settle()
+                return
+            }
+        }
         if events & EpollEvents.writable != 0 {
             flush()
         }
-        if !isClosed && events & (EpollEvents.readable | EpollEvents.peerClosedWrite) != 0 {
+        let readable = EpollEvents.readable | EpollEvents.peerClosedWrite
+        if !isClosed && (events & readable != 0 || (events & EpollEvents.writable != 0 && tls?.readWantsWritable == true)) {
             readAvailable(peerClosed: events & EpollEvents.peerClosedWrite != 0)
         }
         settle()
@@ -135,7 +153,7 @@ final class Connection {
     }
 
     func timedOut() {
-        if lingering || pendingOutput > 0 || phase == .idle || phase == .failed {
+        if lingering || handshake != nil || pendingOutput > 0 || phase == .idle || phase == .failed {
             close()
             return
         }
@@ -158,6 +176,7 @@ final class Connection {
             current.parkedWriter?.resume(throwing: HTTPClientDisconnected())
         }
         exchange = nil
+        tls = nil
         Glibc.close(fd)
         loop.release(self)
     }
@@ -185,7 +204,11 @@ final class Connection {
         for _ in 0..<4 {
             let result: IOResult
             do {
-                result = try systemCall("read") { read(fd, loop.readBuffer.baseAddress, capacity) }
+                if let tls {
+                    result = try tls.read(into: loop.readBuffer.baseAddress!, capacity: capacity)
+                } else {
+                    result = try systemCall("read") { read(fd, loop.readBuffer.baseAddress, capacity) }
+                }
             } catch {
                 close()
                 return
@@ -201,7 +224,7 @@ final class Connection {
                 let bytes = UnsafeBufferPointer(
                     start: loop.readBuffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
                 ingest(bytes)
-                if isClosed || !wantsRead || count < capacity { return }
+                if isClosed || !wantsRead || (count < capacity && tls?.hasBufferedInput != true) { return }
             }
         }
     }
@@ -271,6 +294,7 @@ final class Connection {
     private func beginLingeringClose() {
         lingering = true
         lingerDeadline = loop.now + timeouts.linger.nanoseconds
+        tls?.sendCloseNotify()
         Glibc.shutdown(fd, Int32(SHUT_WR))
         discardInput()
     }
@@ -333,11 +357,12 @@ final class Connection {
         exchange = Exchange(
             id: exchangeCount, version: head.version, keepAlive: head.keepAlive && !loop.shuttingDown, isHead: isHead,
             task: nil)
-        let request: HTTPRequest
+        var request: HTTPRequest
         do {
             request = try HTTPRequest(
                 method: head.method, target: head.target, version: head.version, headers: head.headers, body: next.body,
                 remoteAddress: remoteAddress, requestID: loop.core.requestIDs.next())
+            request.isTLS = tls != nil
         } catch {
             loop.core.logger.log(
                 .info, "rejected request from \(remoteAddress): \(error.status.code) \(error.detail ?? "")")
@@ -433,7 +458,7 @@ final class Connection {
 
     /// Head and body leave in one `sendmsg` when nothing is waiting; only what the socket did not take is copied.
     private func send(head: [UInt8], body: [UInt8]) {
-        guard pendingOutput == 0 && !isClosed else {
+        guard pendingOutput == 0 && !isClosed && tls == nil else {
             output.append(contentsOf: head)
             output.append(contentsOf: body)
             return
@@ -486,9 +511,15 @@ final class Connection {
         while pendingOutput > 0 && !isClosed {
             let result: IOResult
             do {
-                result = try systemCall("send") {
-                    output.withUnsafeBytes { bytes in
-                        Glibc.send(fd, bytes.baseAddress! + outputStart, bytes.count - outputStart, Int32(MSG_NOSIGNAL))
+                if let tls {
+                    result = try output.withUnsafeBytes { bytes throws(TLSError) in
+                        try tls.write(bytes.baseAddress! + outputStart, count: bytes.count - outputStart)
+                    }
+                } else {
+                    result = try systemCall("send") {
+                        output.withUnsafeBytes { bytes in
+                            Glibc.send(fd, bytes.baseAddress! + outputStart, bytes.count - outputStart, Int32(MSG_NOSIGNAL))
+                        }
                     }
                 }
             } catch {
@@ -500,7 +531,8 @@ final class Connection {
             lastWriteProgress = loop.now
         }
         if pendingOutput == 0 {
-            if output.capacity > 64 * 1024 { output = [] } else { output.removeAll(keepingCapacity: true) }
+            // Over TLS every response passes through `output`: free it, so an idle TLS connection holds no buffer.
+            if output.capacity > 64 * 1024 || tls != nil { output = [] } else { output.removeAll(keepingCapacity: true) }
             outputStart = 0
         } else if outputStart > 64 * 1024 && outputStart * 2 > output.count {
             output.removeFirst(outputStart)
@@ -519,7 +551,9 @@ final class Connection {
 
     private func updateInterest() {
         var events: UInt32 = 0
-        if lingering {
+        if let handshake {
+            events = handshake == .wantsWritable ? EpollEvents.writable : EpollEvents.readable
+        } else if lingering {
             events = EpollEvents.readable | EpollEvents.peerClosedWrite
         } else {
             if wantsRead {
@@ -527,7 +561,7 @@ final class Connection {
                 peerHangUpMuted = false
             }
             if !readClosed && !peerHangUpMuted { events |= EpollEvents.peerClosedWrite }
-            if pendingOutput > 0 { events |= EpollEvents.writable }
+            if pendingOutput > 0 || tls?.readWantsWritable == true { events |= EpollEvents.writable }
         }
         guard events != registeredEvents else { return }
         do {
@@ -541,7 +575,9 @@ final class Connection {
     /// While the server is busy with this connection the client owes nothing, so the head, body and idle clocks
     /// restart from the moment the server is ready for the client again.
     private func updateDeadline() {
-        if lingering {
+        if handshake != nil {
+            deadline = handshakeDeadline
+        } else if lingering {
             deadline = lingerDeadline
         } else if pendingOutput > 0 {
             deadline = lastWriteProgress + timeouts.write.nanoseconds
@@ -564,4 +600,39 @@ final class Connection {
     }
 
     private static let lastChunk = Array("0\r\n\r\n".utf8)
+
+    // MARK: - TLS
+
+    /// Runs the handshake as far as the socket allows. A client speaking plaintext HTTP to the TLS port is answered
+    /// with a plaintext 400 (through the ordinary rejection path) instead of a handshake failure it cannot read.
+    private func continueHandshake() {
+        guard let tls else { return }
+        if handshake == .wantsReadable && !tls.handshakeStarted {
+            switch TLSConnection.classifyFirstBytes(of: fd) {
+            case .nothingYet:
+                return
+            case .closed:
+                close()
+                return
+            case .plaintextHTTP:
+                self.tls = nil
+                handshake = nil
+                pendingFailure = .bad("This port serves HTTPS only: use an https:// URL.")
+                return
+            case .tlsRecord:
+                break
+            }
+        }
+        let step = tls.handshake()
+        switch step {
+        case .done:
+            handshake = nil
+            phaseSince = loop.now
+        case .wantsReadable, .wantsWritable:
+            handshake = step
+        case .failed(let reason):
+            loop.core.logger.log(.debug, "TLS handshake with \(remoteAddress) failed: \(reason)")
+            close()
+        }
+    }
 }

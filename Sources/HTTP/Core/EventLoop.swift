@@ -37,7 +37,8 @@ final class ServerCore: Sendable {
             maxHeadBytes: limits.maxHeadBytes, maxURIBytes: limits.maxURIBytes, maxBodyBytes: limits.maxBodyBytes,
             maxHeaderCount: limits.maxHeaderCount)
         let timeouts = configuration.timeouts
-        let shortest = [timeouts.head, timeouts.idle, timeouts.body, timeouts.write, timeouts.linger].min()!
+        let shortest = [timeouts.head, timeouts.idle, timeouts.body, timeouts.write, timeouts.linger, timeouts.tlsHandshake]
+            .min()!
         tickNanoseconds = min(max(shortest.nanoseconds / 4, 1_000_000), 250_000_000)
         exitState = Mutex((running: mailboxes.count, waiters: []))
     }
@@ -294,7 +295,12 @@ final class EventLoop {
     }
 
     /// Over the connection limit: a 503 that fits any socket buffer, then close. The other connections never notice.
+    /// A TLS client could not read a plaintext 503, so on a TLS listener the connection is only closed.
     private func refuse(_ fd: Int32) {
+        guard core.configuration.tls == nil else {
+            close(fd)
+            return
+        }
         var head: [UInt8] = []
         let body = HTTPError(.serviceUnavailable, detail: "The server is at its connection limit.").response
         if case .bytes(let bytes) = body.body,
@@ -332,7 +338,18 @@ final class EventLoop {
         }
         generation &+= 1
         let token = ConnectionToken(slot: UInt32(slot), generation: generation, exchange: 0)
-        let connection = Connection(loop: self, fd: fd, token: token, remoteAddress: remoteAddress)
+        var tls: TLSConnection?
+        if let identity = core.configuration.tls {
+            tls = TLSConnection(context: identity.current, fd: fd)
+            if tls == nil {
+                core.logger.log(.error, "cannot start TLS on a connection from \(remoteAddress)")
+                close(fd)
+                core.connectionClosed()
+                freeSlots.append(slot)
+                return
+            }
+        }
+        let connection = Connection(loop: self, fd: fd, token: token, remoteAddress: remoteAddress, tls: tls)
         do {
             try poller.add(fd, events: connection.registeredEvents, data: token.pollData)
         } catch {

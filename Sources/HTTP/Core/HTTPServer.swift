@@ -55,6 +55,8 @@ public final class HTTPServer: Sendable {
         public var linger: Duration = .seconds(2)
         /// How long `shutdown()` lets in-flight requests run before closing their connections.
         public var shutdownGrace: Duration = .seconds(10)
+        /// From accepting a TLS connection to the end of its handshake; closed silently after.
+        public var tlsHandshake: Duration = .seconds(5)
 
         public init() {}
     }
@@ -75,6 +77,8 @@ public final class HTTPServer: Sendable {
         public var runsHandlersOnEventLoops = true
         public var limits = Limits()
         public var timeouts = Timeouts()
+        /// Serve HTTPS with this certificate and key on every listener; nil serves plaintext HTTP.
+        public var tls: TLSIdentity?
         public var logger: any HTTPLogger = StandardErrorLogger()
 
         public init(host: String = "127.0.0.1", port: Int = 8080) {
@@ -164,7 +168,7 @@ public final class HTTPServer: Sendable {
         let addresses = listeners.map(\.address)
         configuration.logger.log(
             .info,
-            "HTTP listening on \(addresses.map(\.description).joined(separator: ", ")) with \(loopCount) event loops; "
+            "\(configuration.tls == nil ? "HTTP" : "HTTPS") listening on \(addresses.map(\.description).joined(separator: ", ")) with \(loopCount) event loops; "
                 + "RLIMIT_NOFILE \(descriptorLimit), holding up to \(maxConnections) connections")
         return addresses
     }

@@ -8,12 +8,17 @@ public struct HTTPRequest: Sendable {
     public var rawPath: String
     /// The decoded query string, repeats kept.
     public var query: URLEncodedForm
+    /// The query as sent, without the `?`; empty when there is none.
+    public var rawQuery: String
     public var headers: HTTPHeaders
     public var body: [UInt8]
     /// The client's IP address as text (`127.0.0.1`, `::1`); empty for requests built in-process.
     public var remoteAddress: String
     /// Unique per request; set by the server, echoed by `RequestIDMiddleware`.
     public var requestID: String
+    /// Whether the request arrived over TLS on this server's own listener (what a `Secure` cookie or an https link
+    /// needs to know). A proxy in front that terminated TLS is not visible here.
+    public var isTLS = false
     /// Typed values of the matched route's `{name:type}` segments, set by `HTTPApplication`.
     public var pathParameters: HTTPPathParameters
 
@@ -45,9 +50,12 @@ public struct HTTPRequest: Sendable {
         }
         self.rawPath = String(rawPath)
         if let queryStart {
-            query = try URLEncodedForm(parsing: origin[origin.index(after: queryStart)...].utf8)
+            let rawQuery = origin[origin.index(after: queryStart)...]
+            query = try URLEncodedForm(parsing: rawQuery.utf8)
+            self.rawQuery = String(rawQuery)
         } else {
             query = URLEncodedForm()
+            rawQuery = ""
         }
         self.method = method
         self.version = version
