@@ -7,17 +7,22 @@ import Synchronization
 /// `bench/appender`: many callers appending one small event at a time, through the batching appender and through one
 /// transaction per append (the same statements), on a durable embedded cluster of its own, in one run.
 ///
-/// usage: AppendBench [seconds per mode, default 10] [callers, default 64] [pool connections, default 12]
+/// usage: AppendBench [seconds per mode, default 10] [callers, default 64] [pool connections, default 12] [sweep]
+///
+/// With `sweep`, it then measures the batching appender alone against its largest batch and the server's
+/// `commit_delay`, for docs/SCALING.md: appends/s, commits/s and the mean batch.
 
 struct Options {
     var seconds = 10.0
     var callers = 64
     var connections = 12
+    var sweep = false
 
     init(_ arguments: [String]) {
         if arguments.count > 0, let value = Double(arguments[0]), value > 0 { seconds = value }
         if arguments.count > 1, let value = Int(arguments[1]), value > 0 { callers = value }
         if arguments.count > 2, let value = Int(arguments[2]), value > 0 { connections = value }
+        sweep = arguments.count > 3 && arguments[3] == "sweep"
     }
 }
 
@@ -66,6 +71,31 @@ func temporaryFolder() -> String {
     return folder
 }
 
+/// The batching appender alone, for each largest batch and each `commit_delay` (microseconds, set as the superuser).
+func sweep(owner: PostgresConfiguration, options: Options) async throws {
+    var superuser = owner
+    superuser.additionalParameters["options"] = nil
+    let settings = try PostgresConnection.connect(to: superuser)
+    print("sweep: \(options.callers) callers, \(options.seconds / 2) s each")
+    print("commit_delay_us  max_batch  appends/s  commits/s  mean_batch  ms/commit")
+    for (delay, maximumBatch) in [(0, 1), (0, 8), (0, 64), (0, 512), (100, 512), (1_000, 512), (5_000, 512)] {
+        try settings.execute(PostgresQuery(unsafeSQL: "ALTER SYSTEM SET commit_delay = \(delay)"))
+        try settings.execute("SELECT pg_reload_conf()")
+        let pool = PostgresPool(configuration: owner, maximumConnections: options.connections)
+        let appender = BatchingAppender(pool: pool, projections: [], maximumBatchSize: maximumBatch)
+        let rate = try await measure(callers: options.callers, seconds: options.seconds / 2, label: "sweep-\(delay)-\(maximumBatch)") {
+            _ = try await appender.append($0)
+        }
+        let statistics = appender.currentStatistics
+        await pool.shutdown()
+        let commits = rate / (Double(statistics.requests) / Double(max(statistics.batches, 1)))
+        print(String(format: "%15d  %9d  %9.0f  %9.0f  %10.1f  %9.2f", delay, maximumBatch, rate, commits,
+            Double(statistics.requests) / Double(max(statistics.batches, 1)), 1000 / commits))
+    }
+    try settings.execute("ALTER SYSTEM RESET commit_delay")
+    try settings.execute("SELECT pg_reload_conf()")
+}
+
 let options = Options(Array(CommandLine.arguments.dropFirst()))
 let folder = temporaryFolder()
 let cluster = EmbeddedPostgres(
@@ -105,6 +135,7 @@ do {
     print(String(format: "one transaction per append: %9.0f appends/s", unbatched))
     print(String(format: "ratio batching/unbatched:   %9.1fx (target >= 5x)", batched / unbatched))
     print("chain: \(verified.isIntact ? "intact" : "BROKEN"), \(verified.eventsChecked) events")
+    if options.sweep { try await sweep(owner: owner, options: options) }
 } catch {
     FileHandle.standardError.write(Data("AppendBench failed: \(error)\n".utf8))
     status = 1

@@ -110,9 +110,9 @@ public final class SecurityLog: Sendable {
         }
     }
 
-    /// Up to `limit` written entries with an id greater than `id`, in id order.
-    public func entries(after id: Int64, limit: Int) async throws -> [StoredEntry] {
-        try await pool.withConnection { connection in
+    /// Up to `limit` written entries with an id greater than `id`, in id order; on `readPool` (a standby) if given.
+    public func entries(after id: Int64, limit: Int, on readPool: PostgresPool? = nil) async throws -> [StoredEntry] {
+        try await (readPool ?? pool).withConnection { connection in
             try connection.query(
                 """
                 SELECT id, recorded_at, kind, principal, attempted_username, client_address, reason, request_id

@@ -1,3 +1,5 @@
+import Foundation
+
 //// Parses `argv` against the declared subcommands, reading unset options from the environment.
 public struct CommandLineParser: Sendable {
     public let subcommands: [SubcommandSpec]
@@ -23,6 +25,7 @@ public struct CommandLineParser: Sendable {
             throw UsageError("unknown subcommand '\(first)'; expected one of: \(subcommands.map(\.name).joined(separator: ", "))")
         }
         var values: [String: String] = [:]
+        var lists: [String: [String]] = [:]
         var positionals: [String] = []
         var index = 1
         while index < arguments.count {
@@ -49,20 +52,24 @@ public struct CommandLineParser: Sendable {
             guard let option = spec.options.first(where: { $0.name == name }) else {
                 throw UsageError("unknown option '--\(name)' for '\(spec.name)'")
             }
-            guard values[name] == nil else { throw UsageError("option '--\(name)' given more than once") }
+            if case .repeatable = option.kind {} else {
+                guard values[name] == nil else { throw UsageError("option '--\(name)' given more than once") }
+            }
             switch option.kind {
             case .flag:
                 guard inlineValue == nil else { throw UsageError("option '--\(name)' takes no value") }
                 values[name] = "true"
-            case .value:
+            case .value, .repeatable:
+                let value: String
                 if let inlineValue {
-                    values[name] = inlineValue
+                    value = inlineValue
                 } else if index < arguments.count {
-                    values[name] = arguments[index]
+                    value = arguments[index]
                     index += 1
                 } else {
                     throw UsageError("option '--\(name)' needs a value")
                 }
+                if case .repeatable = option.kind { lists[name, default: []].append(value) } else { values[name] = value }
             }
         }
         if positionals.count > spec.positionals.count {
@@ -71,7 +78,14 @@ public struct CommandLineParser: Sendable {
         if positionals.count < spec.positionals.count && !spec.optionalPositionals {
             throw UsageError("'\(spec.name)' needs \(spec.positionals.joined(separator: " "))")
         }
-        for option in spec.options where values[option.name] == nil {
+        for option in spec.options where values[option.name] == nil && lists[option.name] == nil {
+            if case .repeatable = option.kind {
+                if let variable = option.environment, let fromEnvironment = environment[variable] {
+                    let items = fromEnvironment.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                    lists[option.name] = items.filter { !$0.isEmpty }
+                }
+                continue
+            }
             if let variable = option.environment, let fromEnvironment = environment[variable], !fromEnvironment.isEmpty {
                 if case .flag = option.kind {
                     values[option.name] = ["1", "true", "yes"].contains(fromEnvironment.lowercased()) ? "true" : "false"
@@ -82,7 +96,7 @@ public struct CommandLineParser: Sendable {
                 values[option.name] = defaultValue
             }
         }
-        return .run(ParsedInvocation(subcommand: spec.name, values: values, positionals: positionals))
+        return .run(ParsedInvocation(subcommand: spec.name, values: values, positionals: positionals, lists: lists))
     }
 }
 

@@ -7,6 +7,8 @@ public struct OptionSpec: Sendable {
         case value(placeholder: String)
         /// `--name` alone means true.
         case flag
+        /// `--name value`, any number of times; from the environment, a comma-separated list.
+        case repeatable(placeholder: String)
     }
 
     public let name: String

@@ -19,7 +19,11 @@ public struct SubcommandSpec: Sendable {
         if !options.isEmpty { lines.append("options:") }
         for option in options {
             var left = "  --\(option.name)"
-            if case .value(let placeholder) = option.kind { left += " \(placeholder)" }
+            switch option.kind {
+            case .value(let placeholder): left += " \(placeholder)"
+            case .repeatable(let placeholder): left += " \(placeholder)…"
+            case .flag: break
+            }
             var right = option.help
             if let environment = option.environment { right += " [env \(environment)]" }
             if let defaultValue = option.defaultValue { right += " (default: \(defaultValue))" }

@@ -1,4 +1,5 @@
 import App
+import Postgres
 
 /// The subcommands of the `employees` executable and their options, declared once.
 public enum Subcommands {
@@ -14,6 +15,12 @@ public enum Subcommands {
     static let port = OptionSpec(
         "port", environment: "PORT", kind: .value(placeholder: "NUMBER"), default: "8080", help: "TCP port to listen on")
 
+    static let readDatabaseURL = OptionSpec(
+        "read-database-url", environment: "DATABASE_READ_URLS", kind: .repeatable(placeholder: "URL"),
+        help: "a hot standby of the database for reads that may lag (repeatable; env: comma-separated)")
+    static let embeddedReplicas = OptionSpec(
+        "embedded-replicas", environment: "EMPLOYEES_EMBEDDED_REPLICAS", kind: .value(placeholder: "COUNT"), default: "0",
+        help: "streaming standbys of the embedded cluster to start and read from (0 to 3)")
     static let tlsCertificate = OptionSpec(
         "tls-cert", environment: "TLS_CERT_FILE", kind: .value(placeholder: "FILE"),
         help: "serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key; SIGHUP reloads both")
@@ -37,7 +44,9 @@ public enum Subcommands {
         help: "also check that every event's actor held the scopes its command required at that position")
 
     public static let all: [SubcommandSpec] = [
-        SubcommandSpec(name: "serve", summary: "migrate the database, then serve the HTTP API", options: database + [host, port] + tls),
+        SubcommandSpec(
+            name: "serve", summary: "migrate the database, then serve the HTTP API",
+            options: database + [readDatabaseURL, embeddedReplicas, host, port] + tls),
         SubcommandSpec(name: "migrate", summary: "apply the SQL migrations in sql/ and exit", options: database),
         SubcommandSpec(
             name: "verify-log",
@@ -67,7 +76,19 @@ extension ServiceConfiguration {
         guard let port = Int(portText), (0...65535).contains(port) else {
             throw UsageError("--port must be a number from 0 to 65535, not '\(portText)'")
         }
+        let readURLs = invocation.values("read-database-url")
+        guard readURLs.allSatisfy({ (try? PostgresConfiguration(url: $0)) != nil }) else {
+            throw UsageError("a --read-database-url (DATABASE_READ_URLS) is not a valid connection string")
+        }
+        let replicasText = invocation.value("embedded-replicas") ?? "0"
+        guard let replicas = Int(replicasText), (0...3).contains(replicas) else {
+            throw UsageError("--embedded-replicas must be a number from 0 to 3, not '\(replicasText)'")
+        }
+        if replicas > 0 && databaseURL != nil {
+            throw UsageError("--embedded-replicas needs the embedded cluster; with --database-url, give --read-database-url")
+        }
         self.init(
-            dataDirectory: dataDirectory, databaseURL: databaseURL, host: host, port: port, tls: try TLSSettings(invocation))
+            dataDirectory: dataDirectory, databaseURL: databaseURL, host: host, port: port, tls: try TLSSettings(invocation),
+            readDatabaseURLs: readURLs, embeddedReplicas: replicas)
     }
 }

@@ -574,6 +574,15 @@ public enum OpenAPISchemas {
             [
                 "database": ["type": "boolean"], "projections_caught_up": ["type": "boolean"],
                 "log_position": nullable("integer"), "projection_position": nullable("integer"),
+                "standbys": [
+                    "type": "array", "description": "Present when the service reads from standbys",
+                    "items": object(
+                        [
+                            "standby": integer(minimum: 1, maximum: 1_000), "state": text(),
+                            "lag_seconds": nullable("number"), "replay_position": nullable("string"),
+                        ],
+                        required: ["standby", "state"]),
+                ],
             ],
             required: ["database", "projections_caught_up"]),
         "JWKS": object(["keys": ["type": "array", "items": ["type": "object"]]], required: ["keys"]),

@@ -91,13 +91,14 @@ public final class EmbeddedPostgres: Sendable {
         return configuration
     }
 
-    /// Stops the server (`pg_ctl stop -m fast`: open transactions are rolled back, connections closed). Stopping a
-    /// stopped cluster is a no-op.
-    public func stop() throws(EmbeddedPostgresError) {
+    /// Stops the server (`pg_ctl stop -m fast`: open transactions are rolled back, connections closed; with
+    /// `immediately`, `-m immediate`: every server process quits at once, as in a crash). Stopping a stopped cluster is
+    /// a no-op.
+    public func stop(immediately: Bool = false) throws(EmbeddedPostgresError) {
         guard let pid = postmasterProcessID, isLivePostgres(pid) else { return }
         let tools = try PostgresTools.locate()
         let owner = try ClusterOwner.current()
-        try owner.run(tools.pgCtl, ["stop", "-D", dataDirectory, "-m", "fast", "-w", "-t", "60", "-s"],
+        try owner.run(tools.pgCtl, ["stop", "-D", dataDirectory, "-m", immediately ? "immediate" : "fast", "-w", "-t", "60", "-s"],
             step: "pg_ctl stop", in: folder)
     }
 

@@ -25,6 +25,26 @@ public struct LoginThrottlePolicy: Sendable {
     }
 }
 
+extension LoginThrottlePolicy {
+    /// Seconds still to wait after `failures` failures, the last at `lastFailure` (seconds since 1970), when `free`
+    /// failures cost nothing; zero or less means go ahead. One formula for this process's counters and for the
+    /// counters the instances share in the database.
+    public func remainingWait(failures: Int, lastFailure: Double, free: Int, at time: Double) -> Double {
+        guard time - lastFailure <= Self.seconds(forgetAfter), failures >= free else { return 0 }
+        let exponent = min(failures - free, 40)
+        let delay = min(Self.seconds(baseDelay) * Double(1 << exponent), Self.seconds(maximumDelay))
+        return lastFailure + delay - time
+    }
+
+    /// `forgetAfter` in seconds.
+    public var forgetAfterSeconds: Double { Self.seconds(forgetAfter) }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
+
 /// Whether a login attempt may go ahead.
 public enum LoginThrottleDecision: Equatable, Sendable {
     case allowed
@@ -35,6 +55,9 @@ public enum LoginThrottleDecision: Equatable, Sendable {
 /// Slows password guessing: per (username, client address) and per account across addresses, failures beyond a
 /// free allowance impose an exponentially growing wait. A success clears both counters. Memory is bounded: stale
 /// entries are dropped, and when full the entries with the oldest failures are evicted first.
+///
+/// In memory, for one process: the service counts in PostgreSQL instead (`SharedLoginThrottle` in App, with the
+/// same policy and formula), so that its instances count together.
 ///
 /// The per-account cap is what stops guessing spread over many addresses; its allowance is higher so that an
 /// attacker cannot lock a user out as cheaply, and its delay is capped, never a permanent lock.
@@ -107,11 +130,8 @@ public final class LoginThrottle: Sendable {
     }
 
     private func remainingWait(_ counter: Counter?, free: Int, at time: Double) -> Double {
-        guard let counter, time - counter.lastFailure <= Self.seconds(policy.forgetAfter), counter.failures >= free
-        else { return 0 }
-        let exponent = min(counter.failures - free, 40)
-        let delay = min(Self.seconds(policy.baseDelay) * Double(1 << exponent), Self.seconds(policy.maximumDelay))
-        return counter.lastFailure + delay - time
+        guard let counter else { return 0 }
+        return policy.remainingWait(failures: counter.failures, lastFailure: counter.lastFailure, free: free, at: time)
     }
 
     private static func incremented(_ counter: Counter?, at time: Double, forget: Double) -> Counter {
@@ -131,12 +151,12 @@ public final class LoginThrottle: Sendable {
         for (key, _) in oldest { counters[key] = nil }
     }
 
-    private static func normalize(_ username: String) -> String {
+    /// The form of a username the counters key on.
+    public static func normalize(_ username: String) -> String {
         username.lowercased()
     }
 
     private static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
+        LoginThrottlePolicy.seconds(duration)
     }
 }

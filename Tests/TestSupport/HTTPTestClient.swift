@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Glibc
 
@@ -30,21 +29,22 @@ public struct HTTPTestClient: Sendable {
         self.port = port
     }
 
-    private static let queue = DispatchQueue(label: "http-test-client", attributes: .concurrent)
-
     /// Sends one request. With `headOnly`, returns as soon as the response head has arrived (for streamed bodies
     /// that never end); the body is then whatever came with the head.
     public func send(
         _ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = [], headOnly: Bool = false
     ) async throws -> HTTPTestResponse {
         let port = port
+        // A thread of its own per request, not a dispatch queue: the blocking exchange must not occupy the worker
+        // threads that Swift concurrency shares with libdispatch on Linux, or a service in this process starves while
+        // many requests wait for it (libdispatch adds workers for blocked ones only about once a second).
         return try await withCheckedThrowingContinuation { continuation in
-            Self.queue.async {
+            Thread {
                 continuation.resume(
                     with: Result {
                         try Self.exchange(port: port, method: method, path: path, headers: headers, body: body, headOnly: headOnly)
                     })
-            }
+            }.start()
         }
     }
 

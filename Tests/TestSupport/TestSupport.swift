@@ -35,6 +35,18 @@ public enum TestCluster {
         try registry.withLock { try makeCluster(registry: &$0) }
     }
 
+    /// A streaming standby of `primary` (which must be running), started; stopped and deleted at process exit.
+    public static func makeStandby(of primary: EmbeddedPostgres) throws -> EmbeddedPostgres {
+        try registry.withLock { registry in
+            let folder = try makeTemporaryDirectory(prefix: "pgstandby-\(getpid())")
+            registry.folders.append(folder)
+            installExitHandler(registry: &registry)
+            let standby = try EmbeddedStandby.start(of: primary, folder: folder, port: primary.settings.port + 1)
+            registry.clusters.append(standby)
+            return standby
+        }
+    }
+
     /// A fresh folder under /tmp that is deleted at process exit (for migration files and the like).
     public static func makeTemporaryFolder() throws -> String {
         try registry.withLock { registry in

@@ -14,13 +14,13 @@ public struct AuthorizationServer: Sendable {
     let passwords: PasswordService
     let issuer: AccessTokenIssuer
     let verifier: AccessTokenVerifier
-    let throttle: LoginThrottle
+    let throttle: SharedLoginThrottle
     let securityLog: SecurityLog
     let revokedTokens: RevokedTokenIDs
 
     public init(
         credentials: CredentialStore, refreshTokens: RefreshTokenStore, passwords: PasswordService,
-        issuer: AccessTokenIssuer, verifier: AccessTokenVerifier, throttle: LoginThrottle, securityLog: SecurityLog,
+        issuer: AccessTokenIssuer, verifier: AccessTokenVerifier, throttle: SharedLoginThrottle, securityLog: SecurityLog,
         revokedTokens: RevokedTokenIDs
     ) {
         self.credentials = credentials
@@ -43,12 +43,12 @@ public struct AuthorizationServer: Sendable {
     public func passwordGrant(
         username: String, password: String, requested: ScopeSet?, clientID: String, origin: TokenRequestOrigin
     ) async throws -> TokenGrant {
-        if case .refused(let seconds) = throttle.check(username: username, address: origin.address) {
+        if case .refused(let seconds) = try await throttle.check(username: username, address: origin.address) {
             log("login_throttled", empNo: nil, username: username, reason: "too_many_failures", origin)
             throw OAuthError(.slowDown, "Too many failed login attempts; retry later", retryAfterSeconds: seconds)
         }
         // Counted before the password is checked, so parallel guesses cannot outrun the throttle; a success clears it.
-        throttle.recordFailure(username: username, address: origin.address)
+        try await throttle.recordFailure(username: username, address: origin.address)
 
         let account = try await lookUp(username)
         guard let account, let hash = account.passwordHash else {
@@ -64,7 +64,7 @@ public struct AuthorizationServer: Sendable {
             log("login_failed", empNo: account.empNo, username: username, reason: matches ? "disabled" : "bad_password", origin)
             throw OAuthError.badCredentials
         }
-        throttle.recordSuccess(username: username, address: origin.address)
+        try await throttle.recordSuccess(username: username, address: origin.address)
         // Best effort: if storing the new hash fails, the old one still verifies and the next login tries again.
         if outdated { try? await rehash(account.empNo, from: hash, password: password) }
 

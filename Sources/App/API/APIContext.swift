@@ -12,7 +12,10 @@ struct APIContext: Sendable {
     let pool: PostgresPool
     let appender: BatchingAppender
     let commands: EmployeeCommandService
+    /// The primary's queries: for reads that decide or answer a command.
     let queries: EmployeeQueries
+    /// Where the reads that may lag run (a standby, else the primary).
+    let reads: ReadRouting
     let principals: PrincipalTable
     let revokedTokens: RevokedTokenIDs
     let credentials: CredentialStore

@@ -23,7 +23,7 @@ enum AccountError: Error, Sendable {
 /// principal table at once, so the next request sees the change without waiting for the log follower.
 enum AccountRoutes {
     static func register(in table: inout RouteTable, context: APIContext) throws(RouterError) {
-        let throttle = LoginThrottle()
+        let throttle = SharedLoginThrottle(pool: context.pool)
         try table.add(
             .POST, "/employees/{emp_no:int}/scopes",
             Route(
@@ -131,7 +131,7 @@ enum AccountRoutes {
     /// 403, logged, throttled like logins), so a stolen token cannot take its own account over. Another's needs
     /// `admin:write` and every scope that account holds, not the current password. Answers 204; every token issued
     /// before the change stops working, the caller's own included.
-    static func changePassword(_ request: APIRequest, _ context: APIContext, throttle: LoginThrottle) async throws
+    static func changePassword(_ request: APIRequest, _ context: APIContext, throttle: SharedLoginThrottle) async throws
         -> HTTPResponse
     {
         let number = try employeeNumber(request)
@@ -169,11 +169,11 @@ enum AccountRoutes {
     }
 
     private static func checkCurrentPassword(
-        _ password: String, of number: EmployeeNumber, _ request: APIRequest, _ context: APIContext, throttle: LoginThrottle
+        _ password: String, of number: EmployeeNumber, _ request: APIRequest, _ context: APIContext, throttle: SharedLoginThrottle
     ) async throws {
         let account = "employee:\(number.value)"
         let address = request.http.remoteAddress
-        if case .refused(let seconds) = throttle.check(username: account, address: address) {
+        if case .refused(let seconds) = try await throttle.check(username: account, address: address) {
             context.securityLog.record(entry(kind: "password_change_throttled", reason: "too_many_failures", account: account, request))
             throw AccountError.tooManyAttempts(retryAfterSeconds: seconds)
         }
@@ -186,11 +186,11 @@ enum AccountRoutes {
             matches = false
         }
         guard matches else {
-            throttle.recordFailure(username: account, address: address)
+            try await throttle.recordFailure(username: account, address: address)
             context.securityLog.record(entry(kind: "password_change_failed", reason: "bad_current_password", account: account, request))
             throw AccountError.wrongCurrentPassword
         }
-        throttle.recordSuccess(username: account, address: address)
+        try await throttle.recordSuccess(username: account, address: address)
     }
 
     private static func entry(kind: String, reason: String, account: String, _ request: APIRequest) -> SecurityLog.Entry {

@@ -38,14 +38,18 @@ enum AuditRoutes {
     static func history(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
         let empNo = try EmployeeRoutes.employeeNumber(request)
         guard let number = EmployeeNumber(empNo) else { throw CommandError.notFound }
-        let events = try await EventReader(pool: context.pool).stream(EmployeeEventCodec.streamID(number))
+        let events = try await context.reads.run(request.http) {
+            try await EventReader(pool: $0.pool).stream(EmployeeEventCodec.streamID(number))
+        }
         guard !events.isEmpty else { throw CommandError.notFound }
         return try JSONResponse.make(EmployeeHistory(empNo: empNo, events: events.map(LoggedEvent.init)), headers: ["Cache-Control": "no-store"])
     }
 
     static func events(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
         let (after, limit) = try page(request.http.query)
-        let (events, head) = try await EventReader(pool: context.pool).page(after: after, limit: limit)
+        let (events, head) = try await context.reads.run(request.http) {
+            try await EventReader(pool: $0.pool).page(after: after, limit: limit)
+        }
         let caughtUp = (events.last?.position ?? after) >= head.position
         let body = EventLogPage(
             events: events.map(LoggedEvent.init), nextAfter: caughtUp ? nil : events.last?.position, head: ChainHeadView(head))
@@ -76,7 +80,9 @@ enum AuditRoutes {
 
     static func securityLog(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
         let (after, limit) = try page(request.http.query)
-        let rows = try await context.securityLog.entries(after: after, limit: limit)
+        let rows = try await context.reads.run(request.http) {
+            try await context.securityLog.entries(after: after, limit: limit, on: $0.pool)
+        }
         return try JSONResponse.make(
             SecurityLogPage(entries: rows.map(SecurityLogEntryView.init), nextAfter: rows.last?.id ?? after), headers: ["Cache-Control": "no-store"])
     }

@@ -12,7 +12,7 @@ enum AuthRoutes {
             issuer: AccessTokenIssuer(
                 keys: keys, issuer: EmployeeService.issuer, audience: EmployeeService.audience, principals: context.principals),
             verifier: AccessTokenVerifier(keys: keys, issuer: EmployeeService.issuer, audience: EmployeeService.audience),
-            throttle: LoginThrottle(), securityLog: context.securityLog, revokedTokens: context.revokedTokens)
+            throttle: SharedLoginThrottle(pool: context.pool), securityLog: context.securityLog, revokedTokens: context.revokedTokens)
         try table.add(
             .POST, "/auth/token",
             Route(operationID: "issueToken", summary: "OAuth2 token endpoint: password and refresh_token grants", access: .public) {

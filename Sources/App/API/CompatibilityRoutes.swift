@@ -77,8 +77,11 @@ enum CompatibilityRoutes {
 
     static func me(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
         let caller = try request.caller
-        guard let record = try await context.queries.employee(Int(caller.empNo)) else { throw CommandError.notFound }
-        let scopes = try await context.queries.scopes(of: Int(caller.empNo))
+        let empNo = Int(caller.empNo)
+        let (found, scopes) = try await context.reads.run(request.http) { target in
+            (try await target.queries.employee(empNo), try await target.queries.scopes(of: empNo))
+        }
+        guard let record = found else { throw CommandError.notFound }
         return try CompatibilityResponse.success(text: "", data: CompatibilityMe(record, scopes: scopes))
     }
 
@@ -89,8 +92,9 @@ enum CompatibilityRoutes {
 
     static func searchEmployees(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
         let (lastName, firstName) = try searchPatterns(request.http)
-        let page = try await context.queries.search(
-            lastName: lastName, firstName: firstName, limit: maximumSearchResults, after: 0)
+        let page = try await context.reads.run(request.http) {
+            try await $0.queries.search(lastName: lastName, firstName: firstName, limit: maximumSearchResults, after: 0)
+        }
         return try CompatibilityResponse.success(
             text: page.items.isEmpty ? CompatibilityText.noData : CompatibilityText.retrieved,
             data: page.items.map(CompatibilityEmployee.init))
@@ -127,7 +131,9 @@ enum CompatibilityRoutes {
     /// The record the path names; shared with the record pages.
     static func recordForUpdate(_ request: APIRequest, _ context: APIContext) async throws -> EmployeeRecord {
         let empNo = try EmployeeRoutes.employeeNumber(request)
-        guard let record = try await context.queries.employee(empNo) else { throw CommandError.notFound }
+        guard let record = try await context.reads.run(request.http, { try await $0.queries.employee(empNo) }) else {
+            throw CommandError.notFound
+        }
         return record
     }
 

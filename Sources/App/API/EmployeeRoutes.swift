@@ -78,9 +78,9 @@ enum EmployeeRoutes {
                     status: .badRequest, detail: "as_of must be an RFC 3339 timestamp or a date",
                     fieldErrors: [HTTPFieldError(field: "as_of", message: "must be an RFC 3339 timestamp or a date")])
             }
-            record = try await context.queries.employee(empNo, asOf: instant)
+            record = try await context.reads.run(request.http) { try await $0.queries.employee(empNo, asOf: instant) }
         } else {
-            record = try await context.queries.employee(empNo)
+            record = try await context.reads.run(request.http) { try await $0.queries.employee(empNo) }
         }
         guard let record else { throw CommandError.notFound }
         return JSONResponse.make(record, headers: ["ETag": etag(record.version)])
@@ -118,16 +118,20 @@ enum EmployeeRoutes {
         guard errors.isEmpty else {
             throw RequestBodyError(status: .badRequest, detail: "Invalid query parameters", fieldErrors: errors)
         }
-        let page = try await context.queries.search(
-            lastName: TextNormalization.nfc(query["last_name"]), firstName: TextNormalization.nfc(query["first_name"]), limit: limit,
-            after: after)
+        let (lastName, firstName) = (TextNormalization.nfc(query["last_name"]), TextNormalization.nfc(query["first_name"]))
+        let page = try await context.reads.run(request.http) {
+            try await $0.queries.search(lastName: lastName, firstName: firstName, limit: limit, after: after)
+        }
         return JSONResponse.make(page)
     }
 
     static func me(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
         let caller = try request.caller
-        guard let record = try await context.queries.employee(Int(caller.empNo)) else { throw CommandError.notFound }
-        let granted = try await context.queries.scopes(of: Int(caller.empNo))
+        let empNo = Int(caller.empNo)
+        let (found, granted) = try await context.reads.run(request.http) { target in
+            (try await target.queries.employee(empNo), try await target.queries.scopes(of: empNo))
+        }
+        guard let record = found else { throw CommandError.notFound }
         return try JSONResponse.make(
             Me(employee: record, scopes: granted, tokenScopes: caller.scopes.spaceDelimited),
             headers: ["ETag": etag(record.version)])

@@ -25,6 +25,7 @@ enum MetricsRoutes {
         writeRequests(context.monitoring.requests.snapshot, to: &output)
         writeAppender(context.appender.currentStatistics, to: &output)
         writePool(context.pool.statistics, to: &output)
+        StandbyMetrics.write(context.reads, to: &output)
         writeBatchedReads(
             [("employee", context.queries.batchStatistics.queries, context.queries.batchStatistics.callers),
              ("stream", context.commands.streamLoadStatistics.queries, context.commands.streamLoadStatistics.callers)],

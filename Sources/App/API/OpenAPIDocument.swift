@@ -35,7 +35,9 @@ enum OpenAPIDocument {
                 "version": "1.0.0",
                 "description": """
                     An event-sourced employee records service: every change is an event in a hash-chained, append-only \
-                    log; reads come from projections; auditors read the log itself.
+                    log; reads come from projections; auditors read the log itself. When the service reads from \
+                    standbys, every 2xx answer to a command carries a `Consistency-Token` header: send it back on a \
+                    read, to any instance, to be sure to see that command's effect.
                     """,
             ]),
             "paths": .object(paths),

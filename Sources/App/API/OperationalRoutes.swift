@@ -33,10 +33,13 @@ enum OperationalRoutes {
         let projectionsCaughtUp: Bool
         let logPosition: Int64?
         let projectionPosition: Int64?
+        /// Each standby's state and lag, when the service reads from standbys. A standby out of rotation does not make
+        /// the instance unready: its reads go to the primary.
+        let standbys: [StandbyMetrics.View]?
 
         enum CodingKeys: String, CodingKey {
             case database, projectionsCaughtUp = "projections_caught_up", logPosition = "log_position"
-            case projectionPosition = "projection_position"
+            case projectionPosition = "projection_position", standbys
         }
     }
 
@@ -45,7 +48,7 @@ enum OperationalRoutes {
         let ready = positions?.isCaughtUp ?? false
         let body = Readiness(
             database: positions != nil, projectionsCaughtUp: ready, logPosition: positions?.head,
-            projectionPosition: positions?.projectionCheckpoint)
+            projectionPosition: positions?.projectionCheckpoint, standbys: StandbyMetrics.views(context.reads))
         var headers: HTTPHeaders = ["Cache-Control": "no-store"]
         if !ready { headers.set("Retry-After", String(ErrorMapping.retryAfterSeconds)) }
         return try JSONResponse.make(body, status: ready ? .ok : .serviceUnavailable, headers: headers)

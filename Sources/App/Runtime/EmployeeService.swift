@@ -30,12 +30,15 @@ public final class EmployeeService: Sendable {
     private let checkpointing: Task<Void, Never>
     /// HTTPS, when configured.
     let tls: ServiceTLS?
+    private let replicas: EmbeddedReplicas
 
     private init(
         addresses: [HTTPServer.Address], database: DatabaseRuntime, context: APIContext, keys: JWTKeySet,
         issuer: AccessTokenIssuer, routes: [RegisteredRoute], pages: [RegisteredRoute], server: HTTPServer, watcher: LogWatcher,
-        feed: PrincipalFeed, revocationFeed: Task<Void, Never>, checkpointing: Task<Void, Never>, tls: ServiceTLS?
+        feed: PrincipalFeed, revocationFeed: Task<Void, Never>, checkpointing: Task<Void, Never>, tls: ServiceTLS?,
+        replicas: EmbeddedReplicas
     ) {
+        self.replicas = replicas
         self.addresses = addresses
         self.database = database
         self.context = context
@@ -58,6 +61,7 @@ public final class EmployeeService: Sendable {
     ) async throws -> EmployeeService {
         let tls = try ServiceTLS.prepare(configuration, log: log)
         let keys = try loadKeys(configuration, environment: environment)
+        let readURLs = try configuration.readDatabaseURLs.map(ReadRouting.standbyConfiguration(url:))
         let database = try DatabaseRuntime.open(configuration, log: log)
         let poolSize = environment["EMPLOYEES_POOL_SIZE"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 16
         let pool = PostgresPool(configuration: database.application, maximumConnections: poolSize, acquireTimeout: .seconds(5))
@@ -71,9 +75,16 @@ public final class EmployeeService: Sendable {
         let checkpointing = try await LogEvidence.startCheckpointing(
             dataDirectory: configuration.dataDirectory, environment: environment, pool: pool, log: log)
         let today: @Sendable () -> CalendarDate = { CalendarDate.todayUTC() }
+        let replicas = try EmbeddedReplicas.start(
+            count: configuration.embeddedReplicas, of: database, dataDirectory: configuration.dataDirectory, log: log)
+        let queries = EmployeeQueries(pool: pool)
+        let positions = WALInsertPosition(pool: pool)
+        let reads = readRouting(
+            readURLs + replicas.configurations, primary: ReadRouting.Target(pool: pool, queries: queries), positions: positions,
+            environment: environment, log: log)
         let context = APIContext(
             pool: pool, appender: appender, commands: EmployeeCommandService(pool: pool, appender: appender, today: today),
-            queries: EmployeeQueries(pool: pool), principals: feed.table, revokedTokens: revoked,
+            queries: queries, reads: reads, principals: feed.table, revokedTokens: revoked,
             credentials: CredentialStore(pool: pool), securityLog: SecurityLog(pool: pool), passwords: PasswordService(limiter: passwordLimiter(environment)),
             today: today, monitoring: Monitoring(watcher: watcher, principalFeed: feed, requests: RequestMetrics()))
         let issuer = AccessTokenIssuer(keys: keys, issuer: Self.issuer, audience: Self.audience, principals: feed.table)
@@ -90,6 +101,7 @@ public final class EmployeeService: Sendable {
                 CompatibilityEnvelopeMiddleware(),
                 PageMiddleware(settings: console),
                 AuthenticationMiddleware(verifier: verifier, verifiedTokens: VerifiedTokenCache(), principals: feed.table, revokedTokens: revoked, securityLog: context.securityLog),
+            ] + (reads.standbys == nil ? [] : [ConsistencyTokenMiddleware(positions: positions)]) + [
                 IdempotencyMiddleware(store: IdempotencyMiddleware.store(pool: pool)),
             ],
             handler: APIRoutes.respond)
@@ -103,7 +115,27 @@ public final class EmployeeService: Sendable {
         return EmployeeService(
             addresses: addresses, database: database, context: context, keys: keys, issuer: issuer, routes: routes.registered,
             pages: routes.pages, server: server, watcher: watcher, feed: feed, revocationFeed: revocationFeed,
-            checkpointing: checkpointing, tls: tls)
+            checkpointing: checkpointing, tls: tls, replicas: replicas)
+    }
+
+    /// Reads on the standbys named by `--read-database-url` and started by `--embedded-replicas`, if any.
+    /// `EMPLOYEES_STANDBY_MAX_LAG_MS` (default 5000) takes a standby further behind out of rotation;
+    /// `EMPLOYEES_CONSISTENCY_WAIT_MS` (default 200) bounds how long a read with a token waits for a standby.
+    private static func readRouting(
+        _ standbys: [PostgresConfiguration], primary: ReadRouting.Target, positions: WALInsertPosition,
+        environment: [String: String], log: (String) -> Void
+    ) -> ReadRouting {
+        guard !standbys.isEmpty else { return ReadRouting(primary: primary) }
+        func milliseconds(_ name: String, default value: Int) -> Duration {
+            .milliseconds(environment[name].flatMap(Int.init).flatMap { $0 >= 0 ? $0 : nil } ?? value)
+        }
+        let set = StandbySet(
+            standbys: standbys, primaryPosition: positions,
+            options: StandbySet.Options(maximumLag: milliseconds("EMPLOYEES_STANDBY_MAX_LAG_MS", default: 5_000)))
+        set.start()
+        log("reads: \(standbys.count) standby(s): \(standbys.map(\.description).joined(separator: ", "))")
+        return ReadRouting(
+            primary: primary, standbys: set, consistencyWait: milliseconds("EMPLOYEES_CONSISTENCY_WAIT_MS", default: 200))
     }
 
     /// Stops accepting, lets in-flight requests finish, then closes the database side.
@@ -116,7 +148,9 @@ public final class EmployeeService: Sendable {
         checkpointing.cancel()
         await checkpointing.value
         watcher.stop()
+        await context.reads.standbys?.shutdown()
         await context.pool.shutdown()
+        replicas.stop()
         database.close()
     }
 

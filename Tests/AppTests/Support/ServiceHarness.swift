@@ -14,31 +14,40 @@ struct ServiceHarness {
     let client: HTTPTestClient
     let database: PostgresConfiguration
     let databaseURL: String
+    private let readURLs: [String]
 
     /// A service on the shared test cluster, or on `cluster` (for tests that stop and start PostgreSQL).
-    /// - Parameter environment: what the service reads from its environment (e.g. `EMPLOYEES_JWT_HS256_SECRET`).
-    static func start(cluster: EmbeddedPostgres? = nil, environment: [String: String] = [:]) async throws -> ServiceHarness {
+    /// - Parameters:
+    ///   - environment: what the service reads from its environment (e.g. `EMPLOYEES_JWT_HS256_SECRET`).
+    ///   - standbys: streaming standbys of `cluster` to read from (`--read-database-url`).
+    static func start(
+        cluster: EmbeddedPostgres? = nil, environment: [String: String] = [:], standbys: [EmbeddedPostgres] = []
+    ) async throws -> ServiceHarness {
         let cluster = try cluster ?? TestCluster.shared()
         let database = try cluster.createDatabase("api_\(UInt32.random(in: 0...UInt32.max))")
-        let url = "host=\(cluster.socketDirectory) port=\(cluster.settings.port) user=postgres dbname=\(database.database)"
-        return try await start(database: database, url: url, environment: environment)
+        func url(_ server: EmbeddedPostgres) -> String {
+            "host=\(server.socketDirectory) port=\(server.settings.port) user=postgres dbname=\(database.database)"
+        }
+        return try await start(database: database, url: url(cluster), readURLs: standbys.map(url), environment: environment)
     }
 
     /// Another instance of the service on the same database, as behind a load balancer (give both the same
     /// `EMPLOYEES_JWT_HS256_SECRET` so each accepts the other's tokens).
     func startAnotherInstance(environment: [String: String]) async throws -> ServiceHarness {
-        try await Self.start(database: database, url: databaseURL, environment: environment)
+        try await Self.start(database: database, url: databaseURL, readURLs: readURLs, environment: environment)
     }
 
-    private static func start(database: PostgresConfiguration, url: String, environment: [String: String]) async throws
-        -> ServiceHarness
+    private static func start(database: PostgresConfiguration, url: String, readURLs: [String], environment: [String: String])
+        async throws -> ServiceHarness
     {
         let dataDirectory = try TestCluster.makeTemporaryFolder()
         let service = try await EmployeeService.start(
-            ServiceConfiguration(dataDirectory: dataDirectory, databaseURL: url, host: "127.0.0.1", port: 0),
+            ServiceConfiguration(
+                dataDirectory: dataDirectory, databaseURL: url, host: "127.0.0.1", port: 0, readDatabaseURLs: readURLs),
             environment: environment, log: { _ in })
         return ServiceHarness(
-            service: service, client: HTTPTestClient(port: service.addresses[0].port), database: database, databaseURL: url)
+            service: service, client: HTTPTestClient(port: service.addresses[0].port), database: database, databaseURL: url,
+            readURLs: readURLs)
     }
 
     func stop() async {
