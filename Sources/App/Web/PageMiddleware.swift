@@ -36,7 +36,15 @@ struct PageMiddleware: HTTPMiddleware {
         }
         var context = context
         context[PageRequestKey.self] = true
-        return finish(try await next(request, context), request)
+        var request = request
+        if request.headers[ConsistencyToken.header] == nil, let remembered = ConsistencyCookie.token(in: request) {
+            request.headers.set(ConsistencyToken.header, remembered)
+        }
+        var response = try await next(request, context)
+        if let token = response.headers[ConsistencyToken.header] {
+            response.headers.add("Set-Cookie", ConsistencyCookie.setCookie(token, settings: settings))
+        }
+        return finish(response, request)
     }
 
     /// Content negotiation as the original system did it: its `x-expected-format` header wins; otherwise a browser

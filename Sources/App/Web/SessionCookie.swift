@@ -17,21 +17,25 @@ enum SessionCookie {
     private static let csrfLabel = Array("employees console csrf v1".utf8)
 
     /// The session token of the request's `Cookie` header(s), if any.
-    /// Works on the bytes: this runs for every page request, twice (authentication and the page's CSRF token).
     static func token(in request: HTTPRequest) -> String? {
+        cookie(named: name, in: request)
+    }
+
+    /// The first non-empty value of cookie `name` in the request's `Cookie` header(s). Works on the bytes: this runs
+    /// for every page request, twice (authentication and the page's CSRF token).
+    static func cookie(named name: String, in request: HTTPRequest) -> String? {
+        let prefix = Array("\(name)=".utf8)
         for header in request.headers.values("Cookie") {
             for pair in header.utf8.split(separator: UInt8(ascii: ";")) {
                 var pair = pair[...]
                 while pair.first == UInt8(ascii: " ") || pair.first == UInt8(ascii: "\t") { pair.removeFirst() }
-                guard pair.starts(with: namePrefix) else { continue }
-                let value = pair.dropFirst(namePrefix.count)
+                guard pair.starts(with: prefix) else { continue }
+                let value = pair.dropFirst(prefix.count)
                 if !value.isEmpty { return String(decoding: value, as: UTF8.self) }
             }
         }
         return nil
     }
-
-    private static let namePrefix = Array("\(name)=".utf8)
 
     static func setCookie(_ token: String, maxAgeSeconds: Int, settings: ConsoleSettings) -> String {
         "\(name)=\(token); Path=/; Max-Age=\(maxAgeSeconds); HttpOnly; SameSite=Strict\(settings.secureCookie ? "; Secure" : "")"
