@@ -42,7 +42,8 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Accounts", "Records", "HTTP", "Security", "Employees", "EventStore", "Postgres", "Crypto", "JSONText", "CivilTime",
+                "Accounts", "Records", "HTTP", "Security", "Employees", "EventStore", "Postgres", "Crypto", "JSONText",
+                "CivilTime",
                 "OpenAPI",
             ],
             swiftSettings: strict),
@@ -52,14 +53,18 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(name: "employees", dependencies: ["EmployeesCLI"], swiftSettings: strict),
         // bench/http: the smallest server of ours to measure against nginx.
-        .executableTarget(name: "HTTPBenchServer", dependencies: ["HTTP"], path: "Benchmarks/HTTPBenchServer", swiftSettings: strict),
+        .executableTarget(
+            name: "HTTPBenchServer", dependencies: ["HTTP"], path: "Benchmarks/HTTPBenchServer", swiftSettings: strict),
         // bench/fuzz-http: libFuzzer target for the HTTP parser (inert unless built by that script).
         .executableTarget(name: "HTTPFuzz", dependencies: ["HTTP"], path: "Benchmarks/HTTPFuzz", swiftSettings: strict),
 
         // bench/auth: token verification and password hashing costs.
-        .executableTarget(name: "AuthBench", dependencies: ["Security", "Crypto", "CXCrypt"], path: "Benchmarks/AuthBench", swiftSettings: strict),
+        .executableTarget(
+            name: "AuthBench", dependencies: ["Security", "Crypto", "CXCrypt"], path: "Benchmarks/AuthBench",
+            swiftSettings: strict),
         // bench/appender: the batching appender against one transaction per append, on a cluster of its own.
-        .executableTarget(name: "AppendBench", dependencies: ["EventStore", "Postgres"], path: "Benchmarks/AppendBench", swiftSettings: strict),
+        .executableTarget(
+            name: "AppendBench", dependencies: ["EventStore", "Postgres"], path: "Benchmarks/AppendBench", swiftSettings: strict),
 
         // Shared test helpers: the throw-away PostgreSQL cluster of a test run, fresh databases, clients.
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport", swiftSettings: strict),
@@ -68,10 +73,16 @@ let package = Package(
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: strict),
         .testTarget(name: "CivilTimeTests", dependencies: ["CivilTime"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CShim", "CLibSSL"], resources: [.copy("Corpus")], swiftSettings: strict),
+        .testTarget(
+            name: "HTTPTests", dependencies: ["HTTP", "CShim", "CLibSSL"], resources: [.copy("Corpus")], swiftSettings: strict),
         .testTarget(name: "SecurityTests", dependencies: ["Security", "Crypto"], swiftSettings: strict),
         .testTarget(name: "EmployeesTests", dependencies: ["Employees"], swiftSettings: strict),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Postgres", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "AppTests", dependencies: ["App", "Accounts", "Records", "EmployeesCLI", "CivilTime", "OpenAPI", "Crypto", "Employees", "EventStore", "Postgres", "Security", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "AppTests",
+            dependencies: [
+                "App", "Accounts", "Records", "EmployeesCLI", "CivilTime", "OpenAPI", "Crypto", "Employees", "EventStore",
+                "Postgres", "Security", "TestSupport",
+            ], swiftSettings: strict),
     ]
 )

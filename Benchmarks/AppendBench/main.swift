@@ -40,7 +40,9 @@ func measure(
                 while ContinuousClock.now < deadline {
                     let request = AppendRequest(
                         stream: stream, expectedVersion: version == 0 ? .noStream : .exactly(version),
-                        events: [NewEvent(type: "Ticked", data: .object(["caller": .int(Int64(caller)), "n": .int(Int64(version))]))],
+                        events: [
+                            NewEvent(type: "Ticked", data: .object(["caller": .int(Int64(caller)), "n": .int(Int64(version))]))
+                        ],
                         metadata: .object(["principal": .string("bench")]))
                     try await append(request)
                     version += 1
@@ -83,14 +85,18 @@ func sweep(owner: PostgresConfiguration, options: Options) async throws {
         try settings.execute("SELECT pg_reload_conf()")
         let pool = PostgresPool(configuration: owner, maximumConnections: options.connections)
         let appender = BatchingAppender(pool: pool, projections: [], maximumBatchSize: maximumBatch)
-        let rate = try await measure(callers: options.callers, seconds: options.seconds / 2, label: "sweep-\(delay)-\(maximumBatch)") {
+        let rate = try await measure(
+            callers: options.callers, seconds: options.seconds / 2, label: "sweep-\(delay)-\(maximumBatch)"
+        ) {
             _ = try await appender.append($0)
         }
         let statistics = appender.currentStatistics
         await pool.shutdown()
         let commits = rate / (Double(statistics.requests) / Double(max(statistics.batches, 1)))
-        print(String(format: "%15d  %9d  %9.0f  %9.0f  %10.1f  %9.2f", delay, maximumBatch, rate, commits,
-            Double(statistics.requests) / Double(max(statistics.batches, 1)), 1000 / commits))
+        print(
+            String(
+                format: "%15d  %9d  %9.0f  %9.0f  %10.1f  %9.2f", delay, maximumBatch, rate, commits,
+                Double(statistics.requests) / Double(max(statistics.batches, 1)), 1000 / commits))
     }
     try settings.execute("ALTER SYSTEM RESET commit_delay")
     try settings.execute("SELECT pg_reload_conf()")
@@ -99,7 +105,8 @@ func sweep(owner: PostgresConfiguration, options: Options) async throws {
 let options = Options(Array(CommandLine.arguments.dropFirst()))
 let folder = temporaryFolder()
 let cluster = EmbeddedPostgres(
-    folder: folder + "/postgres", settings: EmbeddedPostgres.Settings(maximumConnections: 50, sharedBuffers: "128MB", durable: true))
+    folder: folder + "/postgres",
+    settings: EmbeddedPostgres.Settings(maximumConnections: 50, sharedBuffers: "128MB", durable: true))
 var status: Int32 = 0
 do {
     try cluster.start()
@@ -110,7 +117,9 @@ do {
         "SELECT current_setting('synchronous_commit'), current_setting('fsync')")
     let synchronousCommit = try settings[0].decode(String.self, column: 0)
     let fsync = try settings[0].decode(String.self, column: 1)
-    print("cluster: synchronous_commit=\(synchronousCommit) fsync=\(fsync); \(options.callers) callers, \(options.connections) pool connections, \(options.seconds) s per mode")
+    print(
+        "cluster: synchronous_commit=\(synchronousCommit) fsync=\(fsync); \(options.callers) callers, \(options.connections) pool connections, \(options.seconds) s per mode"
+    )
 
     let batchingPool = PostgresPool(configuration: owner, maximumConnections: options.connections)
     let appender = BatchingAppender(pool: batchingPool, projections: [])
@@ -130,8 +139,11 @@ do {
     let verifierPool = PostgresPool(configuration: owner, maximumConnections: 1)
     let verified = try await ChainVerifier(pool: verifierPool).verify()
     await verifierPool.shutdown()
-    print(String(format: "batching appender:          %9.0f appends/s (%d batches, mean %.1f, largest %d requests)",
-        batched, statistics.batches, Double(statistics.requests) / Double(max(statistics.batches, 1)), statistics.largestBatchSize))
+    print(
+        String(
+            format: "batching appender:          %9.0f appends/s (%d batches, mean %.1f, largest %d requests)",
+            batched, statistics.batches, Double(statistics.requests) / Double(max(statistics.batches, 1)),
+            statistics.largestBatchSize))
     print(String(format: "one transaction per append: %9.0f appends/s", unbatched))
     print(String(format: "ratio batching/unbatched:   %9.1fx (target >= 5x)", batched / unbatched))
     print("chain: \(verified.isIntact ? "intact" : "BROKEN"), \(verified.eventsChecked) events")

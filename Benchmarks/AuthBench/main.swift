@@ -12,7 +12,6 @@ import Dispatch
 import Foundation
 import Security
 
-
 extension Duration {
     var seconds: Double {
         let parts = components
@@ -45,7 +44,9 @@ func formatted(_ value: Double, _ digits: Int = 1) -> String {
 
 func verifyBenchmark(seconds: Double) throws {
     let table = PrincipalTable()
-    table.apply(PrincipalUpdate(empNo: 10001, change: .scopesSet([.userRead, .userWrite]), occurredAt: Date(timeIntervalSince1970: 0), position: 1))
+    table.apply(
+        PrincipalUpdate(
+            empNo: 10001, change: .scopesSet([.userRead, .userWrite]), occurredAt: Date(timeIntervalSince1970: 0), position: 1))
     let keySets = [
         ("EdDSA (Ed25519)", JWTKeySet(signingKey: .ed25519(Ed25519PrivateKey()))),
         ("HS256", JWTKeySet(signingKey: .hs256(try HS256Secret(bytes: SecureRandom.bytes(count: 32))))),
@@ -74,7 +75,9 @@ func yescryptHash(_ password: String) -> String {
     let data = UnsafeMutablePointer<crypt_data>.allocate(capacity: 1)
     defer { data.deallocate() }
     UnsafeMutableRawPointer(data).initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<crypt_data>.size)
-    guard let result = crypt_rn(password, setting, data, Int32(MemoryLayout<crypt_data>.size)) else { fatalError("crypt_rn failed") }
+    guard let result = crypt_rn(password, setting, data, Int32(MemoryLayout<crypt_data>.size)) else {
+        fatalError("crypt_rn failed")
+    }
     return String(cString: result)
 }
 
@@ -89,7 +92,9 @@ func hashBenchmark() throws {
     let yescryptVerify = milliseconds(of: 10) { _ = hasher.verify(password, against: yescrypt) }
     let cost = yescrypt.split(separator: "$")[1]
     print("Argon2id m=19456 KiB t=2 p=1 (OWASP), one hash: \(formatted(argon2)) ms; verify: \(formatted(argon2Verify)) ms")
-    print("yescrypt $y$\(cost)$ (libxcrypt default cost), one hash: \(formatted(yescryptCost)) ms; verify: \(formatted(yescryptVerify)) ms")
+    print(
+        "yescrypt $y$\(cost)$ (libxcrypt default cost), one hash: \(formatted(yescryptCost)) ms; verify: \(formatted(yescryptVerify)) ms"
+    )
 }
 
 let arguments = CommandLine.arguments.dropFirst()

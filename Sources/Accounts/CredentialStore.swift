@@ -25,7 +25,8 @@ public struct CredentialStore: Sendable {
             let scopeNames = try row.decode([String].self, column: 3)
             return LoginAccount(
                 empNo: try row.decode(Int64.self, column: 0), isDisabled: try row.decode(Bool.self, column: 1),
-                passwordHash: try row.decode(String?.self, column: 2), scopes: ScopeSet(scopeNames.compactMap(Scope.init(rawValue:))))
+                passwordHash: try row.decode(String?.self, column: 2),
+                scopes: ScopeSet(scopeNames.compactMap(Scope.init(rawValue:))))
         }
     }
 

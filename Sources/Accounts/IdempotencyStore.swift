@@ -160,11 +160,13 @@ public final class IdempotencyStore: Sendable {
             """
         ).first
         guard let row else { return nil }
-        return .claimed(Claim(principal: stale.principal, key: stale.key, id: id, logPosition: try row.decode(Int64.self, column: 0)))
+        return .claimed(
+            Claim(principal: stale.principal, key: stale.key, id: id, logPosition: try row.decode(Int64.self, column: 0)))
     }
 
     @discardableResult
-    private static func complete(_ claim: Claim, with response: StoredResponse, on connection: PostgresConnection) throws -> Bool {
+    private static func complete(_ claim: Claim, with response: StoredResponse, on connection: PostgresConnection) throws -> Bool
+    {
         try connection.execute(
             """
             UPDATE idempotency_keys SET state = 'completed', status = \(response.status),

@@ -63,7 +63,8 @@ public final class PrincipalFeed: Sendable {
 
     /// Fills the table from the projections (one consistent snapshot) and returns their checkpoint position.
     private static func loadSnapshot(into table: PrincipalTable, on connection: PostgresConnection) throws -> Int64 {
-        let checkpoint = try connection.query("SELECT position FROM projection_checkpoints WHERE projection = 'employees'")
+        let checkpoint =
+            try connection.query("SELECT position FROM projection_checkpoints WHERE projection = 'employees'")
             .first?.decode(Int64.self, column: 0) ?? 0
         var scopes: [Int64: [Scope]] = [:]
         for row in try connection.query("SELECT emp_no, scope FROM employee_scopes") {
@@ -74,7 +75,9 @@ public final class PrincipalFeed: Sendable {
         for row in try connection.query("SELECT emp_no, disabled, updated_at FROM employees") {
             let empNo = try row.decode(Int64.self, column: 0)
             let at = try row.decode(Date.self, column: 2)
-            table.apply(PrincipalUpdate(empNo: empNo, change: .scopesSet(ScopeSet(scopes[empNo] ?? [])), occurredAt: at, position: checkpoint))
+            table.apply(
+                PrincipalUpdate(
+                    empNo: empNo, change: .scopesSet(ScopeSet(scopes[empNo] ?? [])), occurredAt: at, position: checkpoint))
             if try row.decode(Bool.self, column: 1) {
                 table.apply(PrincipalUpdate(empNo: empNo, change: .disabled, occurredAt: at, position: checkpoint))
             }
@@ -90,7 +93,8 @@ public final class PrincipalFeed: Sendable {
 
     /// Translates one employee event into the principal change it implies.
     public static func apply(_ recorded: RecordedEvent, to table: PrincipalTable) {
-        guard recorded.type != EmployeeEvent.updatedTypeName, let empNo = try? EmployeeEventCodec.employeeNumber(of: recorded.streamID),
+        guard recorded.type != EmployeeEvent.updatedTypeName,
+            let empNo = try? EmployeeEventCodec.employeeNumber(of: recorded.streamID),
             let event = try? EmployeeEventCodec.domainEvent(recorded)
         else { return }
         let principal = Int64(empNo)
@@ -107,6 +111,7 @@ public final class PrincipalFeed: Sendable {
             case .updated: nil
             }
         guard let change else { return }
-        table.apply(PrincipalUpdate(empNo: principal, change: change, occurredAt: recorded.recordedAt, position: recorded.position))
+        table.apply(
+            PrincipalUpdate(empNo: principal, change: change, occurredAt: recorded.recordedAt, position: recorded.position))
     }
 }

@@ -13,7 +13,9 @@ public struct SharedLoginThrottle: Sendable {
     private let store: LoginFailureStore
     private let now: @Sendable () -> Date
 
-    public init(pool: PostgresPool, policy: LoginThrottlePolicy = LoginThrottlePolicy(), now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        pool: PostgresPool, policy: LoginThrottlePolicy = LoginThrottlePolicy(), now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.policy = policy
         store = LoginFailureStore(pool: pool)
         self.now = now

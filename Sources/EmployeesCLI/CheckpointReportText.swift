@@ -9,9 +9,12 @@ enum CheckpointReportText {
         var lines = ["signed checkpoints checked: \(report.checkpointsChecked)"]
         if let (checkpoint, reason) = report.firstProblem {
             lines.append(
-                "BROKEN: checkpoint at position \(checkpoint.position) (signed \(UnixMicroseconds.rfc3339(checkpoint.signedAtMicroseconds))): \(reason)")
+                "BROKEN: checkpoint at position \(checkpoint.position) (signed \(UnixMicroseconds.rfc3339(checkpoint.signedAtMicroseconds))): \(reason)"
+            )
             if let agreeing = report.lastAgreeing {
-                lines.append("the log still agrees with the checkpoint at position \(agreeing.position); the change lies in positions \(agreeing.position + 1)...\(checkpoint.position)")
+                lines.append(
+                    "the log still agrees with the checkpoint at position \(agreeing.position); the change lies in positions \(agreeing.position + 1)...\(checkpoint.position)"
+                )
             } else {
                 lines.append("no earlier checkpoint agrees; the change lies in positions 1...\(checkpoint.position)")
             }

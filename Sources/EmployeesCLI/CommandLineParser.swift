@@ -52,7 +52,8 @@ public struct CommandLineParser: Sendable {
             guard let option = spec.options.first(where: { $0.name == name }) else {
                 throw UsageError("unknown option '--\(name)' for '\(spec.name)'")
             }
-            if case .repeatable = option.kind {} else {
+            if case .repeatable = option.kind {
+            } else {
                 guard values[name] == nil else { throw UsageError("option '--\(name)' given more than once") }
             }
             switch option.kind {

@@ -13,7 +13,8 @@ enum DataSubcommands {
     static let defaultSeed = "42"
 
     static let synthetic = OptionSpec(
-        "synthetic", kind: .value(placeholder: "N"), help: "generate N employees learned from the sample instead of reading a file")
+        "synthetic", kind: .value(placeholder: "N"),
+        help: "generate N employees learned from the sample instead of reading a file")
     static let seed = OptionSpec(
         "seed", kind: .value(placeholder: "S"), default: defaultSeed, help: "seed of the synthetic rows (same seed, same rows)")
     static let sample = OptionSpec(
@@ -137,7 +138,9 @@ enum DataSubcommands {
 
     private static func locateSample(_ explicit: String?) throws(UsageError) -> String {
         if let explicit {
-            guard FileManager.default.isReadableFile(atPath: explicit) else { throw UsageError("cannot read the sample '\(explicit)'") }
+            guard FileManager.default.isReadableFile(atPath: explicit) else {
+                throw UsageError("cannot read the sample '\(explicit)'")
+            }
             return explicit
         }
         let candidates = ["../shared/data/employees.csv", "shared/data/employees.csv"]
@@ -171,10 +174,14 @@ enum DataSubcommands {
         }
         let configuration = try ServiceConfiguration(invocation)
         return try await Entrypoint.withServices(configuration) { services in
-            let commands = EmployeeCommandService(pool: services.pool, appender: services.appender, today: { CalendarDate.todayUTC() })
+            let commands = EmployeeCommandService(
+                pool: services.pool, appender: services.appender, today: { CalendarDate.todayUTC() })
             do {
-                let outcome = try await AdminAccount(commands: commands, hasher: PasswordHasher()).create(fields, password: password)
-                print("created administrator emp_no \(outcome.empNo.value) with scopes: \(Scope.allCases.map(\.rawValue).joined(separator: " "))")
+                let outcome = try await AdminAccount(commands: commands, hasher: PasswordHasher()).create(
+                    fields, password: password)
+                print(
+                    "created administrator emp_no \(outcome.empNo.value) with scopes: \(Scope.allCases.map(\.rawValue).joined(separator: " "))"
+                )
                 return 0
             } catch let error as AdminAccountError {
                 if error.isUsageMistake { throw UsageError(error.description) }

@@ -15,7 +15,8 @@ enum EvidenceSubcommands {
     static let specs: [SubcommandSpec] = [
         SubcommandSpec(
             name: "checkpoint",
-            summary: "sign a checkpoint of the log's head now with the log signing key (data folder or EMPLOYEES_LOG_SIGNING_KEY)",
+            summary:
+                "sign a checkpoint of the log's head now with the log signing key (data folder or EMPLOYEES_LOG_SIGNING_KEY)",
             options: Subcommands.database),
         SubcommandSpec(
             name: "export-log", summary: "write every event as stored, then the signed checkpoints, as NDJSON to FILE",
@@ -27,7 +28,8 @@ enum EvidenceSubcommands {
             name: "verify-export",
             summary: "verify an export offline: chain, gapless positions, checkpoint signatures (exit 1 if anything fails)",
             options: [
-                OptionSpec("keys", kind: .value(placeholder: "FILE"), help: "the log's public keys (GET /.well-known/log-keys.json)"),
+                OptionSpec(
+                    "keys", kind: .value(placeholder: "FILE"), help: "the log's public keys (GET /.well-known/log-keys.json)"),
                 OptionSpec(
                     "against", kind: .value(placeholder: "OLDER"),
                     help: "an older export (or saved GET /events/checkpoints) that must be a prefix of FILE"),
@@ -147,7 +149,8 @@ enum ExportReportText {
         if let older {
             lines.append(
                 "against \(older): \(report.olderStatementsChecked) statements agree (the older log is a prefix of this one)"
-                    + (report.olderStatementsBeforeStart > 0 ? "; \(report.olderStatementsBeforeStart) lie before this export's start" : ""))
+                    + (report.olderStatementsBeforeStart > 0
+                        ? "; \(report.olderStatementsBeforeStart) lie before this export's start" : ""))
         }
         lines.append("export verified")
         return lines.joined(separator: "\n")

@@ -6,7 +6,9 @@ public struct SubcommandSpec: Sendable {
     public let positionals: [String]
     public let optionalPositionals: Bool
 
-    public init(name: String, summary: String, options: [OptionSpec], positionals: [String] = [], optionalPositionals: Bool = false) {
+    public init(
+        name: String, summary: String, options: [OptionSpec], positionals: [String] = [], optionalPositionals: Bool = false
+    ) {
         self.name = name
         self.summary = summary
         self.options = options
@@ -15,7 +17,10 @@ public struct SubcommandSpec: Sendable {
     }
 
     public var usage: String {
-        var lines = ["usage: employees \(name) [options]\(positionals.map { optionalPositionals ? " [\($0)]" : " \($0)" }.joined())", "", summary, ""]
+        var lines = [
+            "usage: employees \(name) [options]\(positionals.map { optionalPositionals ? " [\($0)]" : " \($0)" }.joined())", "",
+            summary, "",
+        ]
         if !options.isEmpty { lines.append("options:") }
         for option in options {
             var left = "  --\(option.name)"

@@ -43,22 +43,23 @@ public enum Subcommands {
         "authority", kind: .flag,
         help: "also check that every event's actor held the scopes its command required at that position")
 
-    public static let all: [SubcommandSpec] = [
-        SubcommandSpec(
-            name: "serve", summary: "migrate the database, then serve the HTTP API",
-            options: database + [readDatabaseURL, embeddedReplicas, host, port] + tls),
-        SubcommandSpec(name: "migrate", summary: "apply the SQL migrations in sql/ and exit", options: database),
-        SubcommandSpec(
-            name: "verify-log",
-            summary: "recompute the event log's hash chain, check positions are gapless, print the head (exit 1 if broken)",
-            options: database + [authority, EvidenceSubcommands.trustedKeys]),
-        SubcommandSpec(
-            name: "rebuild-projections", summary: "replay the whole log into fresh read models and swap them in atomically",
-            options: database),
-        SubcommandSpec(
-            name: "seed-demo", summary: "import the sample employees (once) and ensure the original system's demo users",
-            options: database + [sample]),
-    ] + DataSubcommands.specs + EvidenceSubcommands.specs
+    public static let all: [SubcommandSpec] =
+        [
+            SubcommandSpec(
+                name: "serve", summary: "migrate the database, then serve the HTTP API",
+                options: database + [readDatabaseURL, embeddedReplicas, host, port] + tls),
+            SubcommandSpec(name: "migrate", summary: "apply the SQL migrations in sql/ and exit", options: database),
+            SubcommandSpec(
+                name: "verify-log",
+                summary: "recompute the event log's hash chain, check positions are gapless, print the head (exit 1 if broken)",
+                options: database + [authority, EvidenceSubcommands.trustedKeys]),
+            SubcommandSpec(
+                name: "rebuild-projections", summary: "replay the whole log into fresh read models and swap them in atomically",
+                options: database),
+            SubcommandSpec(
+                name: "seed-demo", summary: "import the sample employees (once) and ensure the original system's demo users",
+                options: database + [sample]),
+        ] + DataSubcommands.specs + EvidenceSubcommands.specs
 
     public static let parser = CommandLineParser(subcommands: all)
 }

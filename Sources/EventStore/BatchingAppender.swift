@@ -143,7 +143,8 @@ struct BatchWriter: Sendable {
                 rows.append(appended.events, texts: appended.texts)
                 appended.events.forEach { idsInBatch.insert($0.id) }
                 outcomes[appended.index] = .success(
-                    AppendResult(events: appended.events, streamVersion: appended.events.last!.streamVersion, wasAlreadyAppended: false))
+                    AppendResult(
+                        events: appended.events, streamVersion: appended.events.last!.streamVersion, wasAlreadyAppended: false))
             }
             head = together.head
             oneByOne = together.left
@@ -172,12 +173,14 @@ struct BatchWriter: Sendable {
                 rows.append(recorded, texts: texts)
                 head = ChainHead(position: recorded.last!.position, hash: recorded.last!.hash)
                 ids.forEach { idsInBatch.insert($0) }
-                outcomes[index] = .success(AppendResult(events: recorded, streamVersion: recorded.last!.streamVersion, wasAlreadyAppended: false))
+                outcomes[index] = .success(
+                    AppendResult(events: recorded, streamVersion: recorded.last!.streamVersion, wasAlreadyAppended: false))
             } catch let stale as StaleVersion {
                 if stale.couldBeARetry(of: request), let earlier = try previouslyAppended(request, on: connection) {
                     outcomes[index] = .success(earlier)
                 } else {
-                    outcomes[index] = .failure(.wrongExpectedVersion(stream: request.stream, expected: request.expectedVersion, actual: stale.actual))
+                    outcomes[index] = .failure(
+                        .wrongExpectedVersion(stream: request.stream, expected: request.expectedVersion, actual: stale.actual))
                 }
             } catch let rejection as ProjectionRejection {
                 outcomes[index] = .failure(.rejected(rejection))
@@ -308,10 +311,12 @@ struct BatchWriter: Sendable {
         switch request.expectedVersion {
         case .noStream, .exactly(0):
             claimed = try connection.query(
-                "INSERT INTO streams (stream_id, version) VALUES (\(stream), \(count)) ON CONFLICT (stream_id) DO NOTHING RETURNING version")
+                "INSERT INTO streams (stream_id, version) VALUES (\(stream), \(count)) ON CONFLICT (stream_id) DO NOTHING RETURNING version"
+            )
         case .exactly(let expected):
             claimed = try connection.query(
-                "UPDATE streams SET version = version + \(count) WHERE stream_id = \(stream) AND version = \(expected) RETURNING version")
+                "UPDATE streams SET version = version + \(count) WHERE stream_id = \(stream) AND version = \(expected) RETURNING version"
+            )
         case .any:
             claimed = try connection.query(
                 """

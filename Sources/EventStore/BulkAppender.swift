@@ -208,7 +208,8 @@ struct BulkChunkWriter: Sendable {
             recorded.append(events)
         }
         let speculation = Speculation(
-            assumedHead: assumedHead, recorded: recorded, finish: LogWriting.finishStatement(rows, head: head, projections: projections),
+            assumedHead: assumedHead, recorded: recorded,
+            finish: LogWriting.finishStatement(rows, head: head, projections: projections),
             head: head)
         return PreparedChunk(requests: chunk, candidates: candidates, texts: texts, refused: refused, speculation: speculation)
     }
@@ -220,7 +221,8 @@ struct BulkChunkWriter: Sendable {
         var head = try LogWriting.lockHead(on: connection)
         let claimed = try claimStreams(candidates.map { chunk[$0] }, on: connection)
         if claimed.count < candidates.count {
-            let existing = try currentVersions(of: candidates.map { chunk[$0].stream.rawValue }.filter { !claimed.contains($0) }, on: connection)
+            let existing = try currentVersions(
+                of: candidates.map { chunk[$0].stream.rawValue }.filter { !claimed.contains($0) }, on: connection)
             for index in candidates where !claimed.contains(chunk[index].stream.rawValue) {
                 let request = chunk[index]
                 outcome.failures[index] = .wrongExpectedVersion(

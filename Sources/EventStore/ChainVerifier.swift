@@ -65,12 +65,16 @@ public struct ChainVerifier: Sendable {
             for row in page {
                 let position = try row.decode(Int64.self, column: 0)
                 if position != previous.position + 1 {
-                    return ChainReport(eventsChecked: checked, head: previous, firstBrokenLink: .init(position: position, reason: .gap(expected: previous.position + 1)))
+                    return ChainReport(
+                        eventsChecked: checked, head: previous,
+                        firstBrokenLink: .init(position: position, reason: .gap(expected: previous.position + 1)))
                 }
                 let previousHash = try row.decode([UInt8].self, column: 9)
                 let storedHash = try row.decode([UInt8].self, column: 10)
                 guard previousHash == previous.hash else {
-                    return ChainReport(eventsChecked: checked, head: previous, firstBrokenLink: .init(position: position, reason: .previousHashMismatch))
+                    return ChainReport(
+                        eventsChecked: checked, head: previous,
+                        firstBrokenLink: .init(position: position, reason: .previousHashMismatch))
                 }
                 let recomputed = HashChain.hash(
                     previousHash: previousHash, position: position, streamID: StreamID(try row.decode(String.self, column: 1)),
@@ -79,7 +83,8 @@ public struct ChainVerifier: Sendable {
                     dataText: try row.decode(String.self, column: 6), metadataText: try row.decode(String.self, column: 7),
                     recordedAtMicroseconds: try row.decode(Int64.self, column: 8))
                 guard recomputed == storedHash else {
-                    return ChainReport(eventsChecked: checked, head: previous, firstBrokenLink: .init(position: position, reason: .hashMismatch))
+                    return ChainReport(
+                        eventsChecked: checked, head: previous, firstBrokenLink: .init(position: position, reason: .hashMismatch))
                 }
                 checked += 1
                 previous = ChainHead(position: position, hash: storedHash)

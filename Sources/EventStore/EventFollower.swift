@@ -20,7 +20,8 @@ public struct EventFollower: Sendable {
     /// Pages of events after `position`. A page is never empty; the stream ends only with an error or cancellation.
     public func pages(after position: Int64) -> AsyncThrowingStream<[RecordedEvent], any Error> {
         let reader = EventReader(pool: pool)
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: [RecordedEvent].self, bufferingPolicy: .bufferingOldest(4))
+        let (stream, continuation) = AsyncThrowingStream.makeStream(
+            of: [RecordedEvent].self, bufferingPolicy: .bufferingOldest(4))
         let task = Task { [watcher, pageSize, pollInterval] in
             var cursor = position
             do {

@@ -43,7 +43,8 @@ public struct EventReader: Sendable {
     public static func streams(_ streams: [StreamID], on connection: PostgresConnection) throws -> [StreamID: [RecordedEvent]] {
         let events = try decode(
             connection.query(
-                "\(unsafeSQL: selectColumns) WHERE stream_id = ANY(\(streams.map(\.rawValue))) ORDER BY stream_id, stream_version"))
+                "\(unsafeSQL: selectColumns) WHERE stream_id = ANY(\(streams.map(\.rawValue))) ORDER BY stream_id, stream_version"
+            ))
         return Dictionary(grouping: events, by: \.streamID)
     }
 

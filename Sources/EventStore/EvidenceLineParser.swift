@@ -72,7 +72,8 @@ struct EvidenceLineParser {
     }
 
     /// A JSON string starting at `line[index]`, decoded into `scratch`; returns its range there.
-    private mutating func string(_ line: UnsafeBufferPointer<UInt8>, at index: inout Int) throws(EvidenceLineError) -> Range<Int> {
+    private mutating func string(_ line: UnsafeBufferPointer<UInt8>, at index: inout Int) throws(EvidenceLineError) -> Range<Int>
+    {
         guard index < line.count, line[index] == UInt8(ascii: "\"") else { throw EvidenceLineError("expected a string") }
         index += 1
         let start = scratch.count
@@ -116,7 +117,9 @@ struct EvidenceLineParser {
         }
     }
 
-    private mutating func value(_ line: UnsafeBufferPointer<UInt8>, at index: inout Int) throws(EvidenceLineError) -> EvidenceValue {
+    private mutating func value(_ line: UnsafeBufferPointer<UInt8>, at index: inout Int) throws(EvidenceLineError)
+        -> EvidenceValue
+    {
         guard index < line.count else { throw EvidenceLineError("missing value") }
         let first = line[index]
         if first == UInt8(ascii: "\"") { return .string(try string(line, at: &index)) }

@@ -68,12 +68,14 @@ public struct ExportVerifier: Sendable {
                 return failed
             }
             if let head = report.head {
-                anchors[head.position] = Anchor(hash: head.hash, recordedAtMicroseconds: nil, source: "the last event of \(olderPath)")
+                anchors[head.position] = Anchor(
+                    hash: head.hash, recordedAtMicroseconds: nil, source: "the last event of \(olderPath)")
             }
             for checkpoint in report.checkpoints {
                 anchors[checkpoint.position] = Anchor(
                     hash: checkpoint.hash, recordedAtMicroseconds: checkpoint.recordedAtMicroseconds,
-                    source: "the checkpoint in \(olderPath) signed at \(UnixMicroseconds.rfc3339(checkpoint.signedAtMicroseconds))")
+                    source:
+                        "the checkpoint in \(olderPath) signed at \(UnixMicroseconds.rfc3339(checkpoint.signedAtMicroseconds))")
             }
             older = report
         }
@@ -94,11 +96,14 @@ public struct ExportVerifier: Sendable {
             for checkpoint in report.checkpoints {
                 let anchor = Anchor(
                     hash: checkpoint.hash, recordedAtMicroseconds: checkpoint.recordedAtMicroseconds,
-                    source: "the checkpoint signed at \(UnixMicroseconds.rfc3339(checkpoint.signedAtMicroseconds)) by key \(checkpoint.keyID)")
+                    source:
+                        "the checkpoint signed at \(UnixMicroseconds.rfc3339(checkpoint.signedAtMicroseconds)) by key \(checkpoint.keyID)"
+                )
                 if let existing = anchors[checkpoint.position], existing.hash != anchor.hash {
-                    throw Stop(failure: .init(
-                        file: path, line: nil, position: checkpoint.position,
-                        reason: "\(anchor.source) disagrees with \(existing.source): history was rewritten"))
+                    throw Stop(
+                        failure: .init(
+                            file: path, line: nil, position: checkpoint.position,
+                            reason: "\(anchor.source) disagrees with \(existing.source): history was rewritten"))
                 }
                 anchors[checkpoint.position] = anchor
             }
@@ -142,7 +147,8 @@ public struct ExportVerifier: Sendable {
             return "checkpoint signature is not valid under key \(checkpoint.keyID): forged or altered"
         }
         guard key.isValid(atMicroseconds: checkpoint.signedAtMicroseconds) else {
-            return "checkpoint signed at \(UnixMicroseconds.rfc3339(checkpoint.signedAtMicroseconds)), outside the validity of key \(checkpoint.keyID)"
+            return
+                "checkpoint signed at \(UnixMicroseconds.rfc3339(checkpoint.signedAtMicroseconds)), outside the validity of key \(checkpoint.keyID)"
         }
         return nil
     }
@@ -207,8 +213,10 @@ public struct ExportVerifier: Sendable {
             report.events += 1
         }
         guard checkpointLines == report.checkpoints.count else {
-            throw Stop(failure: .init(
-                file: path, line: nil, position: nil, reason: "a checkpoint line does not start with {\"record\":\"checkpoint\""))
+            throw Stop(
+                failure: .init(
+                    file: path, line: nil, position: nil,
+                    reason: "a checkpoint line does not start with {\"record\":\"checkpoint\""))
         }
         report.head = previous
         // A file of checkpoints only (a saved `GET /events/checkpoints`) vouches for positions it does not contain;
@@ -216,9 +224,10 @@ public struct ExportVerifier: Sendable {
         let last = previous?.position ?? 0
         let binding = report.events > 0 ? anchors : extraAnchors
         if let beyond = binding.keys.filter({ $0 > last }).min(), let anchor = anchors[beyond] {
-            throw Stop(failure: .init(
-                file: path, line: nil, position: beyond,
-                reason: "\(anchor.source) vouches for position \(beyond), but the log here ends at \(last): truncated"))
+            throw Stop(
+                failure: .init(
+                    file: path, line: nil, position: beyond,
+                    reason: "\(anchor.source) vouches for position \(beyond), but the log here ends at \(last): truncated"))
         }
     }
 
@@ -247,9 +256,12 @@ public struct ExportVerifier: Sendable {
 
     /// `number` as length-prefixed shortest decimal text, without making a String.
     static func appendDecimal(_ number: Int64, to content: inout [UInt8]) {
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &digits) { buffer in
             var magnitude = number.magnitude
             var start = buffer.count

@@ -35,7 +35,9 @@ public struct LogCheckpoint: Sendable, Hashable {
     ) -> [UInt8] {
         var payload: [UInt8] = []
         payload.reserveCapacity(140)
-        for part in [payloadTag, String(position), Hex.encode(hash), String(recordedAtMicroseconds), String(signedAtMicroseconds)] {
+        for part in [
+            payloadTag, String(position), Hex.encode(hash), String(recordedAtMicroseconds), String(signedAtMicroseconds),
+        ] {
             HashChain.appendLengthPrefixed(part.utf8, to: &payload)
         }
         return payload

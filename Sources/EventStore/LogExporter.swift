@@ -50,7 +50,8 @@ public struct LogExporter: Sendable {
         @Sendable func fetch(after position: Int64) async throws -> PostgresRows {
             try await pool.withConnection { connection in
                 try connection.query(
-                    "\(unsafeSQL: Self.eventColumns) WHERE position > \(position) AND position <= \(through) ORDER BY position LIMIT \(limit)")
+                    "\(unsafeSQL: Self.eventColumns) WHERE position > \(position) AND position <= \(through) ORDER BY position LIMIT \(limit)"
+                )
             }
         }
         // The next page is fetched (on its connection's thread) while this one is formatted and written.

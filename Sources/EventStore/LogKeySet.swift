@@ -25,7 +25,8 @@ public struct LogKeySet: Sendable, Equatable {
         var output = Array(#"{"keys":["#.utf8)
         for (index, key) in keys.enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }
-            output += Array(#"{"kty":"OKP","crv":"Ed25519","x":""#.utf8) + Array(Base64URL.encode(key.publicKey.rawRepresentation).utf8)
+            output +=
+                Array(#"{"kty":"OKP","crv":"Ed25519","x":""#.utf8) + Array(Base64URL.encode(key.publicKey.rawRepresentation).utf8)
             output += Array(#"","kid":"#.utf8)
             JSONStringLiteral.appendQuoted(key.keyID, to: &output)
             output += Array(#","alg":"EdDSA","use":"sig","valid_from":""#.utf8)
@@ -46,9 +47,12 @@ public struct LogKeySet: Sendable, Equatable {
         var keys: [LogPublicKey] = []
         for (index, entry) in entries.enumerated() {
             func fail(_ reason: String) -> LogKeySetError { LogKeySetError(description: "key \(index + 1): \(reason)") }
-            guard entry["kty"] as? String == "OKP", entry["crv"] as? String == "Ed25519" else { throw fail("not an Ed25519 OKP key") }
+            guard entry["kty"] as? String == "OKP", entry["crv"] as? String == "Ed25519" else {
+                throw fail("not an Ed25519 OKP key")
+            }
             guard let keyID = entry["kid"] as? String, !keyID.isEmpty else { throw fail("no kid") }
-            guard let x = entry["x"] as? String, let raw = Base64URL.decode(x), let publicKey = try? Ed25519PublicKey(rawRepresentation: raw)
+            guard let x = entry["x"] as? String, let raw = Base64URL.decode(x),
+                let publicKey = try? Ed25519PublicKey(rawRepresentation: raw)
             else { throw fail("x is not a 32-byte base64url public key") }
             guard let fromText = entry["valid_from"] as? String, let from = UnixMicroseconds.parse(rfc3339: fromText) else {
                 throw fail("valid_from is not a time like 2026-01-31T12:00:00.000000Z")
@@ -61,7 +65,8 @@ public struct LogKeySet: Sendable, Equatable {
                 throw fail("valid_until must be a time or null")
             }
             guard keys.allSatisfy({ $0.keyID != keyID }) else { throw fail("kid \(keyID) appears twice") }
-            keys.append(LogPublicKey(keyID: keyID, publicKey: publicKey, validFromMicroseconds: from, validUntilMicroseconds: until))
+            keys.append(
+                LogPublicKey(keyID: keyID, publicKey: publicKey, validFromMicroseconds: from, validUntilMicroseconds: until))
         }
         self.keys = keys
     }

@@ -64,7 +64,9 @@ enum LogWriting {
 
     /// Inserts the rows, moves the head to `head`, records every projection's checkpoint and notifies `events`.
     /// Does nothing when no event was recorded.
-    static func finish(_ rows: EventRows, head: ChainHead, projections: [any InlineProjection], on connection: PostgresConnection) throws {
+    static func finish(_ rows: EventRows, head: ChainHead, projections: [any InlineProjection], on connection: PostgresConnection)
+        throws
+    {
         try finish(finishStatement(rows, head: head, projections: projections), on: connection)
     }
 

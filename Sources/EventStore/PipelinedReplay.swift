@@ -32,7 +32,8 @@ final class PipelinedReplay: @unchecked Sendable {
             var cursor: Int64 = 0
             while cursor < head, !replay.stopped.withLock({ $0 }) {
                 let page = try connection.query(
-                    "\(unsafeSQL: EventReader.selectColumns) WHERE position > \(cursor) ORDER BY position LIMIT \(Int64(pageSize))")
+                    "\(unsafeSQL: EventReader.selectColumns) WHERE position > \(cursor) ORDER BY position LIMIT \(Int64(pageSize))"
+                )
                 guard let last = page.last else { break }
                 cursor = try last.decode(Int64.self, column: 0)
                 replay.submit(page)

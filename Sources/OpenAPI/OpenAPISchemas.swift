@@ -30,7 +30,9 @@ public enum OpenAPISchemas {
         ["description": .string(description), "content": ["application/json": ["schema": ref("CompatibilityEnvelope")]]]
     }
 
-    public static func json(_ description: String, _ schema: JSON, mediaType: String = "application/json", headers: [String: JSON] = [:]) -> JSON {
+    public static func json(
+        _ description: String, _ schema: JSON, mediaType: String = "application/json", headers: [String: JSON] = [:]
+    ) -> JSON {
         var response: [String: JSON] = ["description": .string(description), "content": [mediaType: ["schema": schema]]]
         if !headers.isEmpty {
             response["headers"] = .object(headers.mapValues { ["description": $0, "schema": ["type": "string"]] })
@@ -151,8 +153,12 @@ public enum OpenAPISchemas {
                 ]),
             "GET /employees": Operation(
                 parameters: [
-                    query("last_name", ["type": "string", "minLength": 1, "maxLength": 16], "Part of the last name, or a LIKE pattern with %"),
-                    query("first_name", ["type": "string", "minLength": 1, "maxLength": 14], "Part of the first name, or a LIKE pattern with %"),
+                    query(
+                        "last_name", ["type": "string", "minLength": 1, "maxLength": 16],
+                        "Part of the last name, or a LIKE pattern with %"),
+                    query(
+                        "first_name", ["type": "string", "minLength": 1, "maxLength": 14],
+                        "Part of the first name, or a LIKE pattern with %"),
                     query("limit", integer(minimum: 1, maximum: 500), "Records per page (default 50)"),
                     query("after", integer(minimum: 0, maximum: 2_147_483_647), "Return records with a greater emp_no"),
                 ],
@@ -191,7 +197,9 @@ public enum OpenAPISchemas {
                 parameters: [pageAfter, pageLimit],
                 responses: ["200": json("A page of the log and the chain head", ref("EventLogPage"))]),
             "GET /events/stream": Operation(
-                parameters: [query("after", integer(minimum: 0, maximum: Int64.max), "Start after this position (0: the whole log)")],
+                parameters: [
+                    query("after", integer(minimum: 0, maximum: Int64.max), "Start after this position (0: the whole log)")
+                ],
                 responses: [
                     "200": json(
                         "One LoggedEvent JSON object per line: the backlog, then each event as it commits; never ends by itself",
@@ -200,8 +208,11 @@ public enum OpenAPISchemas {
             "GET /events/export": Operation(
                 parameters: [
                     query("from", integer(minimum: 1, maximum: Int64.max), "First position of the range (default 1)"),
-                    query("to", integer(minimum: 0, maximum: Int64.max), "Last position (default: the head when the export starts)"),
-                    query("after", integer(minimum: 0, maximum: Int64.max), "Resume after this event (its checkpoints still follow)"),
+                    query(
+                        "to", integer(minimum: 0, maximum: Int64.max), "Last position (default: the head when the export starts)"),
+                    query(
+                        "after", integer(minimum: 0, maximum: Int64.max), "Resume after this event (its checkpoints still follow)"
+                    ),
                 ],
                 responses: [
                     "200": json(
@@ -210,7 +221,9 @@ public enum OpenAPISchemas {
                 ]),
             "GET /events/checkpoints": Operation(
                 parameters: [query("after", integer(minimum: 0, maximum: Int64.max), "Only checkpoints after this position")],
-                responses: ["200": json("One signed checkpoint per line, in position order", text(), mediaType: "application/x-ndjson")]),
+                responses: [
+                    "200": json("One signed checkpoint per line, in position order", text(), mediaType: "application/x-ndjson")
+                ]),
             "GET /.well-known/log-keys.json": Operation(responses: [
                 "200": json(
                     "The Ed25519 keys that verify log checkpoints, each with valid_from and valid_until", ["type": "object"],
@@ -249,12 +262,14 @@ public enum OpenAPISchemas {
                     "409": problemResponse("Changed concurrently; retry"),
                 ]),
             "POST /employees/{emp_no}/disable": Operation(responses: [
-                "200": json("The record, disabled (again, if it was)", ref("EmployeeRecord"), headers: ["ETag": "The record's version"]),
+                "200": json(
+                    "The record, disabled (again, if it was)", ref("EmployeeRecord"), headers: ["ETag": "The record's version"]),
                 "403": problemResponse("The token lacks admin:write, or a scope the employee holds"),
                 "409": problemResponse("Changed concurrently; retry"),
             ]),
             "POST /employees/{emp_no}/enable": Operation(responses: [
-                "200": json("The record, enabled (again, if it was)", ref("EmployeeRecord"), headers: ["ETag": "The record's version"]),
+                "200": json(
+                    "The record, enabled (again, if it was)", ref("EmployeeRecord"), headers: ["ETag": "The record's version"]),
                 "403": problemResponse("The token lacks admin:write, or a scope the employee holds"),
                 "409": problemResponse("Changed concurrently; retry"),
             ]),
@@ -272,8 +287,11 @@ public enum OpenAPISchemas {
                             + "the names nor the email's local part"),
                     "429": problemResponse("Too many wrong current passwords; wait Retry-After seconds"),
                 ]),
-            "GET /admin/me": Operation(responses: ["200": json("The caller's record and scopes", envelope(ref("CompatibilityMe")))]),
-            "GET /api/me": Operation(responses: ["200": json("The caller's record and scopes", envelope(ref("CompatibilityMe")))]),
+            "GET /admin/me": Operation(responses: [
+                "200": json("The caller's record and scopes", envelope(ref("CompatibilityMe")))
+            ]),
+            "GET /api/me": Operation(responses: ["200": json("The caller's record and scopes", envelope(ref("CompatibilityMe")))]
+            ),
             "GET /emp/search/{last_name}/{first_name}": Operation(responses: compatSearchResponses),
             "POST /emp/search/{last_name}/{first_name}": Operation(responses: compatSearchResponses),
             "GET /emp/admin-get-update/{emp_no}": Operation(responses: [
@@ -304,7 +322,8 @@ public enum OpenAPISchemas {
 
     /// The original's search: each path segment 1 to 16 (14) characters holding a `%` wildcard.
     /// The scope names as a regular expression alternation.
-    public static let scopeNames = Scope.allCases.map { NSRegularExpression.escapedPattern(for: $0.rawValue) }.joined(separator: "|")
+    public static let scopeNames = Scope.allCases.map { NSRegularExpression.escapedPattern(for: $0.rawValue) }.joined(
+        separator: "|")
 
     public static let compatSearchResponses: [String: JSON] = [
         "200": json(
@@ -429,7 +448,9 @@ public enum OpenAPISchemas {
                 "first_name": name(maximumLength: FirstName.maximumLength),
                 "last_name": name(maximumLength: LastName.maximumLength), "birth_date": dates.birthDate, "gender": gender,
                 "hire_date": dates.hireDate, "email": email,
-                "password": ["description": "Optional: without one the employee cannot log in yet", "anyOf": [password, ["type": "null"]]],
+                "password": [
+                    "description": "Optional: without one the employee cannot log in yet", "anyOf": [password, ["type": "null"]],
+                ],
             ],
             required: ["first_name", "last_name", "birth_date", "gender", "hire_date", "email"])
     }
@@ -485,7 +506,10 @@ public enum OpenAPISchemas {
     public static func compatUpdateForm(_ dates: DateBounds) -> JSON {
         form(
             [
-                "empNo": ["type": "string", "pattern": "^ *0*[1-9][0-9]{0,8} *$", "description": "The employee number (1 to 2147483647)"],
+                "empNo": [
+                    "type": "string", "pattern": "^ *0*[1-9][0-9]{0,8} *$",
+                    "description": "The employee number (1 to 2147483647)",
+                ],
                 "firstName": name(maximumLength: FirstName.maximumLength),
                 "lastName": name(maximumLength: LastName.maximumLength), "birthDate": dates.birthDate, "gender": gender,
                 "hireDate": dates.hireDate,
@@ -495,7 +519,9 @@ public enum OpenAPISchemas {
 
     public static func components(today: CalendarDate) -> [String: JSON] {
         let dates = DateBounds(today: today)
-        return staticComponents.merging(["EmployeeCreate": employeeCreate(dates), "EmployeePatch": employeePatch(dates)]) { first, _ in first }
+        return staticComponents.merging(["EmployeeCreate": employeeCreate(dates), "EmployeePatch": employeePatch(dates)]) {
+            first, _ in first
+        }
     }
 
     public static let staticComponents: [String: JSON] = [
@@ -516,7 +542,10 @@ public enum OpenAPISchemas {
             [
                 "error": [
                     "type": "string",
-                    "enum": ["invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope", "slow_down"],
+                    "enum": [
+                        "invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type",
+                        "invalid_scope", "slow_down",
+                    ],
                 ],
                 "error_description": text(), "detail": text(),
             ],
@@ -537,7 +566,8 @@ public enum OpenAPISchemas {
             required: ["emp_no", "email", "birth_date", "first_name", "last_name", "gender", "hire_date", "scopes"]),
         "SavedEmployee": object(
             [
-                "emp_no": employeeNumber, "email": text(description: "Only for a new employee"), "birth_date": text(format: "date"),
+                "emp_no": employeeNumber, "email": text(description: "Only for a new employee"),
+                "birth_date": text(format: "date"),
                 "first_name": text(), "last_name": text(), "gender": ["type": "string", "enum": ["M", "F"]],
                 "hire_date": text(format: "date"),
             ],
@@ -589,7 +619,8 @@ public enum OpenAPISchemas {
         "TokenRequest": form(
             [
                 "grant_type": [
-                    "type": "string", "enum": ["password", "refresh_token"], "description": "Absent: password (the original's clients)",
+                    "type": "string", "enum": ["password", "refresh_token"],
+                    "description": "Absent: password (the original's clients)",
                 ],
                 "username": text(description: "The employee's email address"), "password": text(),
                 "refresh_token": text(),
@@ -626,7 +657,8 @@ public enum OpenAPISchemas {
             required: ["position", "hash"]),
         "EventLogPage": object(
             [
-                "events": ["type": "array", "items": ref("LoggedEvent")], "next_after": ["type": ["integer", "null"], "minimum": 0, "description": "null at the end of the log"],
+                "events": ["type": "array", "items": ref("LoggedEvent")],
+                "next_after": ["type": ["integer", "null"], "minimum": 0, "description": "null at the end of the log"],
                 "head": ref("ChainHead"),
             ],
             required: ["events", "next_after", "head"]),

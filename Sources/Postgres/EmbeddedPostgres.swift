@@ -98,7 +98,8 @@ public final class EmbeddedPostgres: Sendable {
         guard let pid = postmasterProcessID, isLivePostgres(pid) else { return }
         let tools = try PostgresTools.locate()
         let owner = try ClusterOwner.current()
-        try owner.run(tools.pgCtl, ["stop", "-D", dataDirectory, "-m", immediately ? "immediate" : "fast", "-w", "-t", "60", "-s"],
+        try owner.run(
+            tools.pgCtl, ["stop", "-D", dataDirectory, "-m", immediately ? "immediate" : "fast", "-w", "-t", "60", "-s"],
             step: "pg_ctl stop", in: folder)
     }
 
@@ -144,7 +145,8 @@ public final class EmbeddedPostgres: Sendable {
         defer { try? handle.close() }
         do {
             try handle.seekToEnd()
-            try handle.write(contentsOf: Data("\n# Written by EmbeddedPostgres, rewritten at every start.\ninclude 'embedded.conf'\n".utf8))
+            try handle.write(
+                contentsOf: Data("\n# Written by EmbeddedPostgres, rewritten at every start.\ninclude 'embedded.conf'\n".utf8))
         } catch {
             throw EmbeddedPostgresError(step: "write postgresql.conf", output: "\(error)")
         }

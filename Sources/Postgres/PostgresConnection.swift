@@ -183,7 +183,8 @@ public final class PostgresConnection {
 
     private func run(_ query: PostgresQuery) throws(PostgresError) -> OpaquePointer {
         let bindings = query.bindings
-        let statementName = query.plansEachExecution
+        let statementName =
+            query.plansEachExecution
             ? nil : try preparedStatement(sql: query.sql, parameterTypes: bindings.types)
         let formats = [Int32](repeating: 1, count: bindings.count)
         let result = bindings.writer.bytes.withUnsafeBufferPointer { buffer in

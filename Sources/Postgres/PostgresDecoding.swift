@@ -22,7 +22,9 @@ struct PostgresBinaryReader {
         let size = MemoryLayout<Integer>.size
         guard offset + size <= bytes.count else { throw cell.decodingError("value too short") }
         var value = Integer.zero
-        withUnsafeMutableBytes(of: &value) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + size])) }
+        withUnsafeMutableBytes(of: &value) {
+            $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + size]))
+        }
         offset += size
         return Integer(bigEndian: value)
     }
@@ -232,7 +234,7 @@ extension Array: PostgresDecodable where Element: PostgresDecodable {
     public static func decode(from cell: PostgresCell) throws(PostgresError) -> [Element] {
         if Element.self == UInt8.self {
             try cell.requireType(.bytea)
-            guard let bytes = Array<UInt8>(try cell.nonNullBytes()) as? [Element] else {
+            guard let bytes = [UInt8](try cell.nonNullBytes()) as? [Element] else {
                 throw cell.decodingError("cannot decode as bytes")
             }
             return bytes

@@ -116,7 +116,8 @@ public final class StandbySet: Sendable {
                 retryInterval: options.probeInterval)
         }
         probes = standbys.map {
-            PostgresPool(configuration: $0, maximumConnections: 1, acquireTimeout: .seconds(2), retryInterval: options.probeInterval)
+            PostgresPool(
+                configuration: $0, maximumConnections: 1, acquireTimeout: .seconds(2), retryInterval: options.probeInterval)
         }
         shared = Mutex(Shared(members: Array(repeating: Member(), count: standbys.count)))
     }
@@ -164,7 +165,9 @@ public final class StandbySet: Sendable {
     public func standby(replayedAtLeast position: WALPosition?, waitingAtMost bound: Duration) async -> Int? {
         let now = ContinuousClock.now
         let choice: Choice = shared.withLock { shared in
-            let healthy = shared.members.indices.filter { health(of: shared.members[$0], in: shared, at: now).state == .inRotation }
+            let healthy = shared.members.indices.filter {
+                health(of: shared.members[$0], in: shared, at: now).state == .inRotation
+            }
             guard !healthy.isEmpty else { return .primary }
             let ready = position.map { position in healthy.filter { has(shared.members[$0], replayed: position) } } ?? healthy
             if !ready.isEmpty {
@@ -318,7 +321,8 @@ public final class StandbySet: Sendable {
                 guard let row else { throw PostgresError(kind: .decoding, message: "the probe returned no row") }
                 return ProbeResult(
                     replayed: WALPosition(lsn: try row.decode(String.self, column: 0)),
-                    inRecovery: try row.decode(Bool.self, column: 1), pageSize: UInt64(max(0, try row.decode(Int.self, column: 2))))
+                    inRecovery: try row.decode(Bool.self, column: 1),
+                    pageSize: UInt64(max(0, try row.decode(Int.self, column: 2))))
             }
         } catch {
             result = nil

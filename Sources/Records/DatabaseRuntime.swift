@@ -18,7 +18,9 @@ public final class DatabaseRuntime: Sendable {
     /// to stop, not ours.
     private let stopsClusterOnClose: Bool
 
-    private init(owner: PostgresConfiguration, embedded: EmbeddedPostgres?, migrationsFolder: String, stopsClusterOnClose: Bool = false) {
+    private init(
+        owner: PostgresConfiguration, embedded: EmbeddedPostgres?, migrationsFolder: String, stopsClusterOnClose: Bool = false
+    ) {
         self.stopsClusterOnClose = stopsClusterOnClose
         self.owner = owner
         var application = owner

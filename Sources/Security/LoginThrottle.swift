@@ -108,8 +108,12 @@ public final class LoginThrottle: Sendable {
         let forget = Self.seconds(policy.forgetAfter)
         state.withLock { state in
             let key = AddressKey(username: account, address: address)
-            if state.byAddress[key] == nil { Self.makeRoom(in: &state.byAddress, capacity: policy.capacity, forget: forget, at: time) }
-            if state.byAccount[account] == nil { Self.makeRoom(in: &state.byAccount, capacity: policy.capacity, forget: forget, at: time) }
+            if state.byAddress[key] == nil {
+                Self.makeRoom(in: &state.byAddress, capacity: policy.capacity, forget: forget, at: time)
+            }
+            if state.byAccount[account] == nil {
+                Self.makeRoom(in: &state.byAccount, capacity: policy.capacity, forget: forget, at: time)
+            }
             state.byAddress[key] = Self.incremented(state.byAddress[key], at: time, forget: forget)
             state.byAccount[account] = Self.incremented(state.byAccount[account], at: time, forget: forget)
         }

@@ -12,8 +12,7 @@ public struct Argon2Parameters: Sendable, Equatable {
     public var saltByteCount: Int
     public var hashByteCount: Int
 
-    public init(memoryKiB: UInt32, iterations: UInt32, parallelism: UInt32, saltByteCount: Int = 16, hashByteCount: Int = 32)
-    {
+    public init(memoryKiB: UInt32, iterations: UInt32, parallelism: UInt32, saltByteCount: Int = 16, hashByteCount: Int = 32) {
         self.memoryKiB = memoryKiB
         self.iterations = iterations
         self.parallelism = parallelism

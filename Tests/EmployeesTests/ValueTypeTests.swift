@@ -65,7 +65,9 @@ final class ValueTypeTests: XCTestCase {
     /// A right-to-left override can make a name read as another on screen; a name of zero-width characters or
     /// fillers shows nothing. Both are refused; ordinary scripts and accents are not.
     func testNamesRefuseBidirectionalControlsAndInvisibleText() throws {
-        for control in ["\u{202A}", "\u{202B}", "\u{202C}", "\u{202D}", "\u{202E}", "\u{2066}", "\u{2067}", "\u{2068}", "\u{2069}"] {
+        for control in [
+            "\u{202A}", "\u{202B}", "\u{202C}", "\u{202D}", "\u{202E}", "\u{2066}", "\u{2067}", "\u{2068}", "\u{2069}",
+        ] {
             assertFieldError(FieldError(.firstName, .invalidCharacters)) { () throws(FieldError) in
                 _ = try FirstName("Ann\(control)a")
             }
@@ -73,7 +75,9 @@ final class ValueTypeTests: XCTestCase {
                 _ = try LastName("\(control)Smith")
             }
         }
-        for invisible in ["\u{200B}", "\u{200B}\u{200C}\u{200D}", "\u{2060}", "\u{FEFF}", "\u{3164}", "\u{301}\u{301}", "\u{200B} \u{200B}"] {
+        for invisible in [
+            "\u{200B}", "\u{200B}\u{200C}\u{200D}", "\u{2060}", "\u{FEFF}", "\u{3164}", "\u{301}\u{301}", "\u{200B} \u{200B}",
+        ] {
             assertFieldError(FieldError(.firstName, .noVisibleCharacter)) { () throws(FieldError) in
                 _ = try FirstName(invisible)
             }

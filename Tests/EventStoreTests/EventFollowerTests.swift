@@ -14,7 +14,9 @@ final class EventFollowerTests: XCTestCase {
         defer { watcher.stop() }
         func append(_ stream: String) async throws {
             _ = try await appender.append(
-                AppendRequest(stream: StreamID(stream), expectedVersion: .any, events: [NewEvent(type: "T", data: .object([:]))], metadata: .object([:])))
+                AppendRequest(
+                    stream: StreamID(stream), expectedVersion: .any, events: [NewEvent(type: "T", data: .object([:]))],
+                    metadata: .object([:])))
         }
         for index in 0..<3 { try await append("f-\(index)") }
 

@@ -58,7 +58,8 @@ private func event(_ data: JSONValue = .object(["n": .int(1)]), id: UUID = UUID(
 }
 
 private func request(_ stream: String, _ expected: ExpectedVersion, _ events: [NewEvent]) -> AppendRequest {
-    AppendRequest(stream: StreamID(stream), expectedVersion: expected, events: events, metadata: .object(["principal": .string("test")]))
+    AppendRequest(
+        stream: StreamID(stream), expectedVersion: expected, events: events, metadata: .object(["principal": .string("test")]))
 }
 
 final class EventStoreTests: XCTestCase {
@@ -76,7 +77,6 @@ final class EventStoreTests: XCTestCase {
     override func tearDown() async throws {
         await pool?.shutdown()
     }
-
 
     func testAppendThenReadStreamAndGlobalLog() async throws {
         let first = try await appender.append(request("s-1", .noStream, [event(), event()]))
@@ -169,7 +169,9 @@ final class EventStoreTests: XCTestCase {
                         while true {
                             do {
                                 _ = try await appender.append(
-                                    request(stream, .exactly(expected), [event(.object(["w": .int(Int64(writer)), "i": .int(Int64(index))]))]))
+                                    request(
+                                        stream, .exactly(expected),
+                                        [event(.object(["w": .int(Int64(writer)), "i": .int(Int64(index))]))]))
                                 break
                             } catch AppendError.wrongExpectedVersion(_, _, let actual) {
                                 expected = actual

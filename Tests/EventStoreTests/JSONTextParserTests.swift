@@ -6,11 +6,16 @@ final class JSONTextParserTests: XCTestCase {
     func testParsesWhatJsonbPrintsAndWhatRFC8259Allows() throws {
         XCTAssertEqual(
             try JSONValue(parsing: #" { "a" : [ 1 , -2 , 0 , true , false , null , {} , [] ] , "b" : "x" } "#),
-            .object(["a": .array([.int(1), .int(-2), .int(0), .bool(true), .bool(false), .null, .object([:]), .array([])]), "b": .string("x")]))
-        XCTAssertEqual(try JSONValue(parsing: #""\"\\\/\b\f\n\r\t\u0041\u00e9\ud83d\ude00 ✓""#), .string("\"\\/\u{8}\u{c}\n\r\tAé😀 ✓"))
+            .object([
+                "a": .array([.int(1), .int(-2), .int(0), .bool(true), .bool(false), .null, .object([:]), .array([])]),
+                "b": .string("x"),
+            ]))
+        XCTAssertEqual(
+            try JSONValue(parsing: #""\"\\\/\b\f\n\r\t\u0041\u00e9\ud83d\ude00 ✓""#), .string("\"\\/\u{8}\u{c}\n\r\tAé😀 ✓"))
         XCTAssertEqual(try JSONValue(parsing: "-9223372036854775808"), .int(Int64.min))
         XCTAssertEqual(try JSONValue(parsing: "9223372036854775807"), .int(Int64.max))
-        XCTAssertEqual(try JSONValue(parsing: #"{"k": 1, "k": 2}"#), .object(["k": .int(2)]), "the last duplicate wins, as in jsonb")
+        XCTAssertEqual(
+            try JSONValue(parsing: #"{"k": 1, "k": 2}"#), .object(["k": .int(2)]), "the last duplicate wins, as in jsonb")
     }
 
     func testRefusesMalformedTextAndWhatJSONValueCannotHold() {

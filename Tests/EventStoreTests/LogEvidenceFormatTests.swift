@@ -13,8 +13,10 @@ final class LogEvidenceFormatTests: XCTestCase {
         for value: Int64 in [0, 1, -1, 951_782_400_000_000, 1_709_210_096_123_456, 4_102_444_799_999_999] {
             XCTAssertEqual(UnixMicroseconds.parse(rfc3339: UnixMicroseconds.rfc3339(value)), value)
         }
-        for bad in ["2024-02-30T00:00:00.000000Z", "2023-02-29T00:00:00.000000Z", "2024-01-01T24:00:00.000000Z",
-            "2024-01-01T00:00:00Z", "2024-01-01 00:00:00.000000Z", "2024-01-01T00:00:00.000000+00:00"] {
+        for bad in [
+            "2024-02-30T00:00:00.000000Z", "2023-02-29T00:00:00.000000Z", "2024-01-01T24:00:00.000000Z",
+            "2024-01-01T00:00:00Z", "2024-01-01 00:00:00.000000Z", "2024-01-01T00:00:00.000000+00:00",
+        ] {
             XCTAssertNil(UnixMicroseconds.parse(rfc3339: bad), bad)
         }
     }
@@ -22,7 +24,8 @@ final class LogEvidenceFormatTests: XCTestCase {
     func testTheKeySetDocumentRoundTripsAndRefusesWhatIsNotAnEd25519Key() throws {
         let key = Ed25519PrivateKey()
         let set = LogKeySet(keys: [
-            LogPublicKey(keyID: "old", publicKey: Ed25519PrivateKey().publicKey, validFromMicroseconds: 10, validUntilMicroseconds: 20),
+            LogPublicKey(
+                keyID: "old", publicKey: Ed25519PrivateKey().publicKey, validFromMicroseconds: 10, validUntilMicroseconds: 20),
             LogPublicKey(keyID: "new", publicKey: key.publicKey, validFromMicroseconds: 20, validUntilMicroseconds: nil),
         ])
         XCTAssertEqual(try LogKeySet(jwksJSON: set.jwksJSON()), set)
@@ -52,8 +55,10 @@ final class LogEvidenceFormatTests: XCTestCase {
         XCTAssertEqual(line.value("c"), .null)
         XCTAssertEqual(try line.integer("d"), 0)
         XCTAssertThrowsError(try line.integer("a"))
-        for bad in [#"{"a":1,"a":2}"#, #"{"a":01}"#, #"{"a":1.5}"#, #"{"a":{"b":1}}"#, #"{"a":"x"} x"#, #"{"a":"#, "[1]",
-            "{\"a\":\"\u{01}\"}", #"{"a":99999999999999999999}"#, #"{"a":"\ud83d"}"#, #"{"a":"\q"}"#] {
+        for bad in [
+            #"{"a":1,"a":2}"#, #"{"a":01}"#, #"{"a":1.5}"#, #"{"a":{"b":1}}"#, #"{"a":"x"} x"#, #"{"a":"#, "[1]",
+            "{\"a\":\"\u{01}\"}", #"{"a":99999999999999999999}"#, #"{"a":"\ud83d"}"#, #"{"a":"\q"}"#,
+        ] {
             XCTAssertThrowsError(try parse(bad), bad)
         }
         XCTAssertThrowsError(try parse(#"{"h":"ABCDEF0000000000000000000000000000000000000000000000000000000000"}"#).hash("h"))

@@ -36,11 +36,12 @@ final class PipelinedReplayTests: XCTestCase {
         try CountingProjection.install(on: database.owner)
         let pool = PostgresPool(configuration: database.app, maximumConnections: 2)
         let bulk = BulkAppender(pool: pool, projections: [CountingProjection()])
-        _ = try await bulk.append((0..<95).map {
-            AppendRequest(
-                stream: StreamID("p-\($0 % 10)-\($0)"), expectedVersion: .noStream,
-                events: [NewEvent(type: "T", data: .object(["i": .int(Int64($0))]))], metadata: .null)
-        })
+        _ = try await bulk.append(
+            (0..<95).map {
+                AppendRequest(
+                    stream: StreamID("p-\($0 % 10)-\($0)"), expectedVersion: .noStream,
+                    events: [NewEvent(type: "T", data: .object(["i": .int(Int64($0))]))], metadata: .null)
+            })
 
         let replayed = try await ProjectionRebuild(pool: pool, projections: [CountingProjection()], pageSize: 7).run()
         XCTAssertEqual(replayed, 95)

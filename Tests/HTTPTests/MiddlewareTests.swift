@@ -139,8 +139,7 @@ final class MiddlewareTests: XCTestCase {
     func testRequestIDMiddlewareAdoptsOnlyWellFormedIncomingIDsWhenTrusted() async throws {
         var builder = RouterBuilder<Int>()
         try builder.add(.GET, "/", 0)
-        let trusting = HTTPApplication(router: builder.build(), middleware: [RequestIDMiddleware(trustIncoming: true)])
-        {
+        let trusting = HTTPApplication(router: builder.build(), middleware: [RequestIDMiddleware(trustIncoming: true)]) {
             _, request, _ in .text(request.requestID)
         }
         let adopted = await trusting.respond(

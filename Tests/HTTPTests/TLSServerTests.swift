@@ -120,8 +120,10 @@ final class TLSServerTests: XCTestCase {
         func sClient(_ arguments: [String]) throws -> (Int32, String) {
             try runTool(
                 "openssl",
-                ["s_client", "-connect", "127.0.0.1:\(server.port)", "-servername", "localhost", "-CAfile",
-                    files.caCertificate, "-verify_return_error", "-ign_eof"] + arguments,
+                [
+                    "s_client", "-connect", "127.0.0.1:\(server.port)", "-servername", "localhost", "-CAfile",
+                    files.caCertificate, "-verify_return_error", "-ign_eof",
+                ] + arguments,
                 input: "GET /hello HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
         }
         let matrix: [([String], Bool)] = [
@@ -162,8 +164,10 @@ final class TLSServerTests: XCTestCase {
             defer { server.stop() }
             let (_, output) = try runTool(
                 "openssl",
-                ["s_client", "-connect", "127.0.0.1:\(server.port)", "-CAfile", files.caCertificate, "-verify_return_error",
-                    "-tls1_3", "-ign_eof"],
+                [
+                    "s_client", "-connect", "127.0.0.1:\(server.port)", "-CAfile", files.caCertificate, "-verify_return_error",
+                    "-tls1_3", "-ign_eof",
+                ],
                 input: "GET /hello HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
             XCTAssertTrue(output.contains("HTTP/1.1 200 OK"), output)
             XCTAssertTrue(output.uppercased().contains("PEER SIGNATURE TYPE: \(signature)") || output.contains(signature), output)
@@ -332,7 +336,10 @@ final class TLSServerTests: XCTestCase {
     /// The fuzzing corpus (and its seeds), each file sent whole over TLS: the server answers or closes, never hangs or
     /// falls over, and serves the next client.
     func testCorpusOverTLS() throws {
-        let server = try tlsServer(configure: { $0.timeouts.head = .milliseconds(500); $0.timeouts.body = .milliseconds(500) })
+        let server = try tlsServer(configure: {
+            $0.timeouts.head = .milliseconds(500)
+            $0.timeouts.body = .milliseconds(500)
+        })
         defer { server.stop() }
         let folder = try XCTUnwrap(Bundle.module.url(forResource: "Corpus", withExtension: nil))
         let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
@@ -367,7 +374,8 @@ final class TLSServerTests: XCTestCase {
                 mutated[Int.random(in: 0..<mutated.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
             }
             inputs.append(mutated)
-            inputs.append([0x16, 0x03, 0x01] + (0..<Int.random(in: 0...300, using: &generator)).map { _ in UInt8.random(in: 0...255) })
+            inputs.append(
+                [0x16, 0x03, 0x01] + (0..<Int.random(in: 0...300, using: &generator)).map { _ in UInt8.random(in: 0...255) })
             inputs.append((0..<Int.random(in: 1...300, using: &generator)).map { _ in UInt8.random(in: 0...255) })
         }
         for input in inputs {
@@ -388,7 +396,10 @@ final class TLSServerTests: XCTestCase {
             configuration: configuration, responder: HTTPSRedirectResponder(httpsPort: 8443, fallbackHost: "localhost"))
         let port = try server.start()[0].port
         let cases: [(String, String)] = [
-            ("GET /employees/10001?x=%20y&z HTTP/1.1\r\nHost: example.test:80\r\n\r\n", "https://example.test:8443/employees/10001?x=%20y&z"),
+            (
+                "GET /employees/10001?x=%20y&z HTTP/1.1\r\nHost: example.test:80\r\n\r\n",
+                "https://example.test:8443/employees/10001?x=%20y&z"
+            ),
             ("POST /oauth/token HTTP/1.1\r\nHost: [::1]:8080\r\nContent-Length: 2\r\n\r\nab", "https://[::1]:8443/oauth/token"),
             ("GET / HTTP/1.1\r\nHost: evil\r\nSet-Cookie: x\r\n\r\n", "https://evil:8443/"),
             ("GET /a HTTP/1.1\r\nHost: bad host/<>\r\n\r\n", "https://localhost:8443/a"),
@@ -416,7 +427,8 @@ final class TLSServerTests: XCTestCase {
         let widened = try TLSSelfSignedCertificate.ensure(directory: directory, hosts: ["10.1.2.3"])
         XCTAssertTrue(widened.generated, "a new listen address needs a new certificate")
         let identity = try TLSIdentity(certificateChainFile: widened.certificate, privateKeyFile: widened.key)
-        let (_, text) = try runTool("openssl", ["x509", "-in", widened.certificate, "-noout", "-text", "-fingerprint", "-sha256"])
+        let (_, text) = try runTool(
+            "openssl", ["x509", "-in", widened.certificate, "-noout", "-text", "-fingerprint", "-sha256"])
         XCTAssertTrue(text.contains("DNS:localhost"), text)
         XCTAssertTrue(text.contains("IP Address:10.1.2.3"), text)
         XCTAssertTrue(text.contains("IP Address:127.0.0.1"), text)
@@ -453,7 +465,10 @@ enum TLSProbe {
     static func peerFingerprint(port: Int) throws -> String {
         let (status, output) = try runTool(
             "bash",
-            ["-c", "openssl s_client -connect 127.0.0.1:\(port) </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256"])
+            [
+                "-c",
+                "openssl s_client -connect 127.0.0.1:\(port) </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256",
+            ])
         guard status == 0, let value = output.split(separator: "=").last else { throw TestError("no certificate: \(output)") }
         return value.trimmingCharacters(in: .whitespacesAndNewlines)
     }

@@ -42,7 +42,9 @@ final class JSONStringLiteralTests: XCTestCase {
             ("udf89", .loneSurrogate), ("x", .invalidEscape), ("'", .invalidEscape),
         ]
         for (escape, expected) in cases {
-            XCTAssertThrowsError(try decode(escape), escape) { XCTAssertEqual($0 as? JSONStringLiteral.EscapeError, expected, escape) }
+            XCTAssertThrowsError(try decode(escape), escape) {
+                XCTAssertEqual($0 as? JSONStringLiteral.EscapeError, expected, escape)
+            }
         }
     }
 

@@ -19,7 +19,8 @@ final class PostgresListenerTests: XCTestCase {
         let listening = await eventually { received.value.first == .listening }
         XCTAssertTrue(listening)
         try PostgresConnection.connect(to: configuration).execute(
-            "SELECT pg_notify(\("events"), \("first")), pg_notify(\("Odd \"Channel\""), \("odd")), pg_notify(\("other"), \("ignored"))")
+            "SELECT pg_notify(\("events"), \("first")), pg_notify(\("Odd \"Channel\""), \("odd")), pg_notify(\("other"), \("ignored"))"
+        )
         let delivered = await eventually { self.payloads(received.value).count == 2 }
         XCTAssertTrue(delivered)
         XCTAssertEqual(payloads(received.value), ["events: first", "Odd \"Channel\": odd"])

@@ -109,7 +109,9 @@ final class PostgresPoolTests: XCTestCase {
     func testATerminatedConnectionIsReplacedWithoutFailingTheNextCall() async throws {
         let configuration = try TestCluster.makeDatabase(prefix: "terminated")
         let pool = PostgresPool(configuration: configuration, maximumConnections: 1)
-        let firstBackend = try await pool.withConnection { try $0.query("SELECT pg_backend_pid()")[0].decode(Int.self, column: 0) }
+        let firstBackend = try await pool.withConnection {
+            try $0.query("SELECT pg_backend_pid()")[0].decode(Int.self, column: 0)
+        }
         let admin = try PostgresConnection.connect(to: configuration)
         try admin.execute("SELECT pg_terminate_backend(\(Int32(firstBackend)))")
         let terminated = await eventually {
@@ -117,7 +119,9 @@ final class PostgresPoolTests: XCTestCase {
                 .decode(Int.self, column: 0)) == 0
         }
         XCTAssertTrue(terminated)
-        let secondBackend = try await pool.withConnection { try $0.query("SELECT pg_backend_pid()")[0].decode(Int.self, column: 0) }
+        let secondBackend = try await pool.withConnection {
+            try $0.query("SELECT pg_backend_pid()")[0].decode(Int.self, column: 0)
+        }
         XCTAssertNotEqual(firstBackend, secondBackend)
         XCTAssertEqual(pool.statistics.openConnections, 1)
         await pool.shutdown()

@@ -50,7 +50,9 @@ final class StandbySetTests: XCTestCase {
         let chosen = await set.standby(replayedAtLeast: written, waitingAtMost: .seconds(3))
         XCTAssertEqual(chosen, 0)
         XCTAssertGreaterThan(ContinuousClock.now - started, .milliseconds(100), "it waited for the replay")
-        let value = try await set.pools[0].withConnection { try $0.query("SELECT value FROM marker").first?.decode(Int.self, column: 0) }
+        let value = try await set.pools[0].withConnection {
+            try $0.query("SELECT value FROM marker").first?.decode(Int.self, column: 0)
+        }
         XCTAssertEqual(value, 7, "what the position promised is there")
         let anyStandby = await set.standby(replayedAtLeast: nil, waitingAtMost: .zero)
         XCTAssertEqual(anyStandby, 0)
@@ -64,7 +66,9 @@ final class StandbySetTests: XCTestCase {
 
         try standby.start()
         let restarted = ContinuousClock.now
-        let back = await eventually(timeout: .seconds(2), pollingEvery: .milliseconds(10)) { set.statuses[0].state == .inRotation }
+        let back = await eventually(timeout: .seconds(2), pollingEvery: .milliseconds(10)) {
+            set.statuses[0].state == .inRotation
+        }
         XCTAssertTrue(back, "back in rotation within 2 s (\(ContinuousClock.now - restarted), \(set.statuses[0].state))")
 
         try standbyConnectionAfterRestart(standby).execute("ALTER SYSTEM SET recovery_min_apply_delay = '3s'")
@@ -74,9 +78,13 @@ final class StandbySetTests: XCTestCase {
             options: StandbySet.Options(maximumLag: .milliseconds(500), connectionsPerStandby: 1))
         lagBound.start()
         try await primaryPool.withConnection { try $0.execute("INSERT INTO marker VALUES (8)") }
-        let lagging = await eventually(timeout: .seconds(3), pollingEvery: .milliseconds(20)) { lagBound.statuses[0].state == .lagging }
+        let lagging = await eventually(timeout: .seconds(3), pollingEvery: .milliseconds(20)) {
+            lagBound.statuses[0].state == .lagging
+        }
         XCTAssertTrue(lagging, "more than 500 ms behind is out of rotation (\(lagBound.statuses[0]))")
-        let caughtUp = await eventually(timeout: .seconds(6), pollingEvery: .milliseconds(20)) { lagBound.statuses[0].state == .inRotation }
+        let caughtUp = await eventually(timeout: .seconds(6), pollingEvery: .milliseconds(20)) {
+            lagBound.statuses[0].state == .inRotation
+        }
         XCTAssertTrue(caughtUp, "back once the delayed commit is replayed")
 
         await lagBound.shutdown()

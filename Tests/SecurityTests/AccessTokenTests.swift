@@ -123,7 +123,8 @@ final class AccessTokenTests: XCTestCase {
             XCTAssertNil(key["d"])
             XCTAssertNil(key["k"])
         }
-        XCTAssertEqual(published.map { $0["x"] }, [edKey.publicKey, retired.publicKey].map { Base64URL.encode($0.rawRepresentation) })
+        XCTAssertEqual(
+            published.map { $0["x"] }, [edKey.publicKey, retired.publicKey].map { Base64URL.encode($0.rawRepresentation) })
         XCTAssertFalse(json.contains("oct"))
         XCTAssertFalse(json.contains(Base64URL.encode(Array(String(repeating: "s", count: 40).utf8))))
     }
@@ -195,7 +196,9 @@ final class AccessTokenTests: XCTestCase {
     }
 
     func testMalformedHeadersAreRejected() throws {
-        for header in ["[]", "\"alg\"", "{\"alg\":\"EdDSA\"", "{\"alg\":\"EdDSA\"} x", "{\"alg\":1}", "{}", "{\"alg\":\"EdDSA\",}"] {
+        for header in [
+            "[]", "\"alg\"", "{\"alg\":\"EdDSA\"", "{\"alg\":\"EdDSA\"} x", "{\"alg\":1}", "{}", "{\"alg\":\"EdDSA\",}",
+        ] {
             assertRejected(try forge(header: header, claims: claims(), signature: "AA"), .invalidHeader)
         }
         let invalidUTF8 = Base64URL.encode([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d])

@@ -54,7 +54,8 @@ final class KeyFileTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
         let path = directory + "/" + JWTKeySet.activeKeyFileName
         XCTAssertTrue(
-            FileManager.default.createFile(atPath: path, contents: Data("not a key".utf8), attributes: [.posixPermissions: 0o600]))
+            FileManager.default.createFile(atPath: path, contents: Data("not a key".utf8), attributes: [.posixPermissions: 0o600])
+        )
         XCTAssertThrowsError(try JWTKeySet.loadOrCreateEd25519(directory: directory)) { error in
             guard case .unusableKeyFile(let reportedPath, _)? = error as? KeyError else {
                 return XCTFail("unexpected \(error)")

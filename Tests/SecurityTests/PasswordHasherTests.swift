@@ -70,11 +70,15 @@ final class PasswordHasherTests: XCTestCase {
         XCTAssertFalse(hasher.verify("password", against: "*0"))
         XCTAssertFalse(hasher.verify("password", against: "$1$saltsalt$qjXMvbEw8oaL.CzflDugX/"))
         XCTAssertFalse(hasher.verify("password", against: "$6$saltsalt$abc"))
-        XCTAssertFalse(hasher.verify("password", against: "$argon2id$v=19$m=4194304,t=2,p=1$cTJhazRqRWRHR3NYbEJ2Zg$z7pMnKzV0eU5eJkdq+hycQ"))
-        XCTAssertFalse(hasher.verify("password", against: "$argon2id$v=19$m=16,t=2$cTJhazRqRWRHR3NYbEJ2Zg$z7pMnKzV0eU5eJkdq+hycQ"))
+        XCTAssertFalse(
+            hasher.verify("password", against: "$argon2id$v=19$m=4194304,t=2,p=1$cTJhazRqRWRHR3NYbEJ2Zg$z7pMnKzV0eU5eJkdq+hycQ"))
+        XCTAssertFalse(
+            hasher.verify("password", against: "$argon2id$v=19$m=16,t=2$cTJhazRqRWRHR3NYbEJ2Zg$z7pMnKzV0eU5eJkdq+hycQ"))
         XCTAssertFalse(hasher.verify("password", against: "$2b$31$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"))
         XCTAssertFalse(hasher.verify("password", against: "$2b$05$short"))
         XCTAssertFalse(hasher.verify("password", against: "$y$garbage"))
-        XCTAssertFalse(hasher.verify(String(repeating: "x", count: 5000), against: "$2b$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"))
+        XCTAssertFalse(
+            hasher.verify(
+                String(repeating: "x", count: 5000), against: "$2b$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"))
     }
 }

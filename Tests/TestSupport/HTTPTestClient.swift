@@ -42,7 +42,8 @@ public struct HTTPTestClient: Sendable {
             Thread {
                 continuation.resume(
                     with: Result {
-                        try Self.exchange(port: port, method: method, path: path, headers: headers, body: body, headOnly: headOnly)
+                        try Self.exchange(
+                            port: port, method: method, path: path, headers: headers, body: body, headOnly: headOnly)
                     })
             }.start()
         }
@@ -61,7 +62,9 @@ public struct HTTPTestClient: Sendable {
         return try await send(method, path, headers: fields, body: bytes)
     }
 
-    public func form(_ path: String, _ fields: [(String, String)], headers: [(String, String)] = []) async throws -> HTTPTestResponse {
+    public func form(_ path: String, _ fields: [(String, String)], headers: [(String, String)] = []) async throws
+        -> HTTPTestResponse
+    {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
         let body = fields.map { name, value in
             "\(name.addingPercentEncoding(withAllowedCharacters: allowed)!)=\(value.addingPercentEncoding(withAllowedCharacters: allowed)!)"
@@ -93,7 +96,9 @@ public struct HTTPTestClient: Sendable {
         let request = Array(head.utf8) + body
         var sent = 0
         while sent < request.count {
-            let written = request[sent...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let written = request[sent...].withUnsafeBytes {
+                Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             guard written > 0 else { throw ClientError(description: "send: \(errno)") }
             sent += written
         }
@@ -104,7 +109,9 @@ public struct HTTPTestClient: Sendable {
             if count == 0 { break }
             guard count > 0 else { throw ClientError(description: "recv: \(errno)") }
             received.append(contentsOf: buffer[..<count])
-            if headOnly, received.count >= 4, (3..<received.count).contains(where: { received[$0 - 3...$0].elementsEqual([13, 10, 13, 10]) }) {
+            if headOnly, received.count >= 4,
+                (3..<received.count).contains(where: { received[$0 - 3...$0].elementsEqual([13, 10, 13, 10]) })
+            {
                 break
             }
         }
@@ -113,12 +120,15 @@ public struct HTTPTestClient: Sendable {
 
     static func parse(_ bytes: [UInt8], method: String) throws -> HTTPTestResponse {
         let separator: [UInt8] = [13, 10, 13, 10]
-        guard let end = (0...max(0, bytes.count - 4)).first(where: { Array(bytes[$0..<min($0 + 4, bytes.count)]) == separator }) else {
+        guard let end = (0...max(0, bytes.count - 4)).first(where: { Array(bytes[$0..<min($0 + 4, bytes.count)]) == separator })
+        else {
             throw ClientError(description: "no response head in \(bytes.count) bytes")
         }
         let lines = String(decoding: bytes[..<end], as: UTF8.self).components(separatedBy: "\r\n")
         let statusParts = lines[0].split(separator: " ", maxSplits: 2)
-        guard statusParts.count >= 2, let status = Int(statusParts[1]) else { throw ClientError(description: "bad status line \(lines[0])") }
+        guard statusParts.count >= 2, let status = Int(statusParts[1]) else {
+            throw ClientError(description: "bad status line \(lines[0])")
+        }
         var headers: [(String, String)] = []
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }

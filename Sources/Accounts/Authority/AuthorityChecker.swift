@@ -80,7 +80,9 @@ struct AuthorityChecker {
         let domainEvent = try? EmployeeEventCodec.domainEvent(event)
         if let reason = judge(actor: actor, subject: subject, event: domainEvent) {
             violations.append(
-                Violation(position: event.position, actor: actor, eventType: event.type, streamID: event.streamID.rawValue, reason: reason))
+                Violation(
+                    position: event.position, actor: actor, eventType: event.type, streamID: event.streamID.rawValue,
+                    reason: reason))
         }
         if let subject, let domainEvent { apply(domainEvent, to: subject) }
     }
@@ -130,7 +132,9 @@ struct AuthorityChecker {
         case .scopeGranted(let granted):
             if let scope = Scope(rawValue: granted.scope) { holder.scopes = holder.scopes.union([scope]) }
         case .scopeRevoked(let revoked):
-            if let scope = Scope(rawValue: revoked.scope) { holder.scopes = ScopeSet(holder.scopes.scopes.filter { $0 != scope }) }
+            if let scope = Scope(rawValue: revoked.scope) {
+                holder.scopes = ScopeSet(holder.scopes.scopes.filter { $0 != scope })
+            }
         case .disabled: holder.disabled = true
         case .enabled: holder.disabled = false
         case .updated, .passwordChanged: return

@@ -53,7 +53,9 @@ public struct AuthorizationServer: Sendable {
         let account = try await lookUp(username)
         guard let account, let hash = account.passwordHash else {
             try await passwords.dummyVerify(password)
-            log("login_failed", empNo: account?.empNo, username: username, reason: account == nil ? "unknown_user" : "no_password", origin)
+            log(
+                "login_failed", empNo: account?.empNo, username: username,
+                reason: account == nil ? "unknown_user" : "no_password", origin)
             throw OAuthError.badCredentials
         }
         let matches = try await passwords.verify(password, against: hash)
@@ -99,7 +101,9 @@ public struct AuthorizationServer: Sendable {
     /// access token's scopes are the family's grant (or the narrower `requested`) intersected with the employee's
     /// scopes now. A spent token presented again revokes the family: either the client or a thief holds a copy,
     /// and the server cannot tell which.
-    public func refreshGrant(presented: String, requested: ScopeSet?, clientID: String?, origin: TokenRequestOrigin) async throws -> TokenGrant {
+    public func refreshGrant(presented: String, requested: ScopeSet?, clientID: String?, origin: TokenRequestOrigin) async throws
+        -> TokenGrant
+    {
         guard let hash = RefreshToken.storageHash(of: presented) else {
             log("refresh_failed", empNo: nil, username: nil, reason: "malformed", origin)
             throw Self.invalidRefreshToken

@@ -4,7 +4,9 @@ import Security
 /// Every route of the service, registered once. A route cannot be registered without its access declaration.
 enum APIRoutes {
     /// Runs the matched route's handler and maps whatever it throws, in one place.
-    @Sendable static func respond(route: Route, request: HTTPRequest, context: HTTPRequestContext<Route>) async throws -> HTTPResponse {
+    @Sendable static func respond(route: Route, request: HTTPRequest, context: HTTPRequestContext<Route>) async throws
+        -> HTTPResponse
+    {
         do {
             let handler = context[PageRequestKey.self] == true ? route.page ?? route.handler : route.handler
             return try await handler(APIRequest(http: request, principal: context[PrincipalKey.self]))
@@ -24,7 +26,8 @@ enum APIRoutes {
         try AuditRoutes.register(in: &table, context: context)
         try LogEvidenceRoutes.register(in: &table, context: context)
         try MetricsRoutes.register(in: &table, context: context)
-        try OpenAPIRoutes.register(in: &table, httpsAuthority: httpsAuthority)  // last: it documents every route registered before it, and itself
+        // Last: it documents every route registered before it, and itself.
+        try OpenAPIRoutes.register(in: &table, httpsAuthority: httpsAuthority)
         return table
     }
 }

@@ -112,7 +112,8 @@ enum AccountRoutes {
             throw AccountError.unknownScope
         }
         try requireHeld([scope], operation: "revokeScope", request, context)
-        let outcome = try await executeOnAccount(.revokeScope(scope.rawValue), on: number, operation: "revokeScope", request, context)
+        let outcome = try await executeOnAccount(
+            .revokeScope(scope.rawValue), on: number, operation: "revokeScope", request, context)
         publish(outcome, to: context.principals)
         return try scopesResponse(outcome)
     }
@@ -163,7 +164,8 @@ enum AccountRoutes {
         let outcome =
             ownRecord
             ? try await context.commands.execute(.setPassword, on: number, by: request.actor(), passwordHash: hash)
-            : try await executeOnAccount(.setPassword, on: number, operation: "changePassword", request, context, passwordHash: hash)
+            : try await executeOnAccount(
+                .setPassword, on: number, operation: "changePassword", request, context, passwordHash: hash)
         publish(outcome, to: context.principals)
         return HTTPResponse(status: .noContent)
     }
@@ -174,7 +176,8 @@ enum AccountRoutes {
         let account = "employee:\(number.value)"
         let address = request.http.remoteAddress
         if case .refused(let seconds) = try await throttle.check(username: account, address: address) {
-            context.securityLog.record(entry(kind: "password_change_throttled", reason: "too_many_failures", account: account, request))
+            context.securityLog.record(
+                entry(kind: "password_change_throttled", reason: "too_many_failures", account: account, request))
             throw AccountError.tooManyAttempts(retryAfterSeconds: seconds)
         }
         let stored = try await context.credentials.passwordHash(of: number.value)
@@ -187,7 +190,8 @@ enum AccountRoutes {
         }
         guard matches else {
             try await throttle.recordFailure(username: account, address: address)
-            context.securityLog.record(entry(kind: "password_change_failed", reason: "bad_current_password", account: account, request))
+            context.securityLog.record(
+                entry(kind: "password_change_failed", reason: "bad_current_password", account: account, request))
             throw AccountError.wrongCurrentPassword
         }
         try await throttle.recordSuccess(username: account, address: address)
@@ -255,11 +259,13 @@ enum AccountRoutes {
                 default: nil
                 }
             if let change {
-                table.apply(PrincipalUpdate(empNo: empNo, change: change, occurredAt: recorded.recordedAt, position: recorded.position))
+                table.apply(
+                    PrincipalUpdate(empNo: empNo, change: change, occurredAt: recorded.recordedAt, position: recorded.position))
             }
         }
         let scopes = ScopeSet(employee.scopes.compactMap(Scope.init(rawValue:)))
-        table.apply(PrincipalUpdate(empNo: empNo, change: .scopesSet(scopes), occurredAt: last.recordedAt, position: last.position))
+        table.apply(
+            PrincipalUpdate(empNo: empNo, change: .scopesSet(scopes), occurredAt: last.recordedAt, position: last.position))
     }
 
     static func scopesResponse(_ outcome: CommandOutcome) throws -> HTTPResponse {

@@ -15,17 +15,24 @@ enum AuditRoutes {
         let audit = Access.scopes([.auditRead])
         try table.add(
             .GET, "/employees/{emp_no:int}/history",
-            Route(operationID: "getEmployeeHistory", summary: "Every event of an employee's stream, oldest first", access: audit) { request in
+            Route(operationID: "getEmployeeHistory", summary: "Every event of an employee's stream, oldest first", access: audit)
+            { request in
                 try await history(request, context)
             })
         try table.add(
             .GET, "/events",
-            Route(operationID: "listEvents", summary: "A page of the global event log in position order, with the chain head", access: audit) { request in
+            Route(
+                operationID: "listEvents", summary: "A page of the global event log in position order, with the chain head",
+                access: audit
+            ) { request in
                 try await events(request, context)
             })
         try table.add(
             .GET, "/events/stream",
-            Route(operationID: "streamEvents", summary: "The event log as NDJSON: catch-up from a position, then live", access: audit) { request in
+            Route(
+                operationID: "streamEvents", summary: "The event log as NDJSON: catch-up from a position, then live",
+                access: audit
+            ) { request in
                 try stream(request, context)
             })
         try table.add(
@@ -42,7 +49,8 @@ enum AuditRoutes {
             try await EventReader(pool: $0.pool).stream(EmployeeEventCodec.streamID(number))
         }
         guard !events.isEmpty else { throw CommandError.notFound }
-        return try JSONResponse.make(EmployeeHistory(empNo: empNo, events: events.map(LoggedEvent.init)), headers: ["Cache-Control": "no-store"])
+        return try JSONResponse.make(
+            EmployeeHistory(empNo: empNo, events: events.map(LoggedEvent.init)), headers: ["Cache-Control": "no-store"])
     }
 
     static func events(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
@@ -84,7 +92,8 @@ enum AuditRoutes {
             try await context.securityLog.entries(after: after, limit: limit, on: $0.pool)
         }
         return try JSONResponse.make(
-            SecurityLogPage(entries: rows.map(SecurityLogEntryView.init), nextAfter: rows.last?.id ?? after), headers: ["Cache-Control": "no-store"])
+            SecurityLogPage(entries: rows.map(SecurityLogEntryView.init), nextAfter: rows.last?.id ?? after),
+            headers: ["Cache-Control": "no-store"])
     }
 
     /// `after` (default 0) and `limit` (default 100, at most 1000), each at most once.
@@ -93,14 +102,18 @@ enum AuditRoutes {
         let after = EmployeeRoutes.integer(query["after"], field: "after", default: 0, range: 0...Int(Int64.max), errors: &errors)
         let limit = EmployeeRoutes.integer(
             query["limit"], field: "limit", default: defaultPageSize, range: 1...maximumPageSize, errors: &errors)
-        guard errors.isEmpty else { throw RequestBodyError(status: .badRequest, detail: "Invalid query parameters", fieldErrors: errors) }
+        guard errors.isEmpty else {
+            throw RequestBodyError(status: .badRequest, detail: "Invalid query parameters", fieldErrors: errors)
+        }
         return (Int64(after), limit)
     }
 
     static func position(_ query: URLEncodedForm) throws(RequestBodyError) -> Int64 {
         var errors = repeated(query, allowed: ["after"])
         let after = EmployeeRoutes.integer(query["after"], field: "after", default: 0, range: 0...Int(Int64.max), errors: &errors)
-        guard errors.isEmpty else { throw RequestBodyError(status: .badRequest, detail: "Invalid query parameters", fieldErrors: errors) }
+        guard errors.isEmpty else {
+            throw RequestBodyError(status: .badRequest, detail: "Invalid query parameters", fieldErrors: errors)
+        }
         return Int64(after)
     }
 

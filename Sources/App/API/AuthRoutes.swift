@@ -12,10 +12,12 @@ enum AuthRoutes {
             issuer: AccessTokenIssuer(
                 keys: keys, issuer: EmployeeService.issuer, audience: EmployeeService.audience, principals: context.principals),
             verifier: AccessTokenVerifier(keys: keys, issuer: EmployeeService.issuer, audience: EmployeeService.audience),
-            throttle: SharedLoginThrottle(pool: context.pool), securityLog: context.securityLog, revokedTokens: context.revokedTokens)
+            throttle: SharedLoginThrottle(pool: context.pool), securityLog: context.securityLog,
+            revokedTokens: context.revokedTokens)
         try table.add(
             .POST, "/auth/token",
-            Route(operationID: "issueToken", summary: "OAuth2 token endpoint: password and refresh_token grants", access: .public) {
+            Route(operationID: "issueToken", summary: "OAuth2 token endpoint: password and refresh_token grants", access: .public)
+            {
                 request in try await token(request, server)
             })
         try table.add(
@@ -76,7 +78,8 @@ enum AuthRoutes {
     static func revoke(_ request: APIRequest, _ server: AuthorizationServer) async throws -> HTTPResponse {
         let form = try OAuthForm(request.http)
         guard let token = form["token"] else { throw OAuthError(.invalidRequest, "token is required") }
-        try await server.revoke(token, origin: TokenRequestOrigin(address: request.http.remoteAddress, requestID: request.http.requestID))
+        try await server.revoke(
+            token, origin: TokenRequestOrigin(address: request.http.remoteAddress, requestID: request.http.requestID))
         return HTTPResponse(status: .ok, headers: noStore, body: [])
     }
 }
@@ -118,7 +121,8 @@ struct OAuthForm {
     /// letters, digits and `._:-`, so it is safe in tokens and logs.
     func clientID() throws(OAuthError) -> String? {
         guard let value = self["client_id"] else { return nil }
-        let allowed = value.utf8.count <= 64
+        let allowed =
+            value.utf8.count <= 64
             && value.utf8.allSatisfy { byte in
                 (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
                     || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || Array("._:-".utf8).contains(byte)

@@ -36,16 +36,22 @@ struct AuthenticationMiddleware: HTTPMiddleware {
         }
 
         guard let token = try Self.bearerToken(in: request) ?? (isPage ? SessionCookie.token(in: request) : nil) else {
-            throw HTTPError(.unauthorized, detail: "Not authenticated", headers: ["WWW-Authenticate": "Bearer realm=\"\(Self.realm)\""])
+            throw HTTPError(
+                .unauthorized, detail: "Not authenticated", headers: ["WWW-Authenticate": "Bearer realm=\"\(Self.realm)\""])
         }
         let principal = try principal(for: token)
         let target = request.pathParameters.int("emp_no").map(Int64.init)
         if case .ownRecordOnly = route.access, target != principal.empNo {
-            securityLog.record(.denied(principal: principal.subject, route: route.operationID, reason: "not_own_record", request: request))
-            throw Self.insufficientScope(required: route.access.requiredScopes(callerEmpNo: principal.empNo, target: target) ?? .empty)
+            securityLog.record(
+                .denied(principal: principal.subject, route: route.operationID, reason: "not_own_record", request: request))
+            throw Self.insufficientScope(
+                required: route.access.requiredScopes(callerEmpNo: principal.empNo, target: target) ?? .empty)
         }
-        if let required = route.access.requiredScopes(callerEmpNo: principal.empNo, target: target), !principal.scopes.satisfies(required) {
-            securityLog.record(.denied(principal: principal.subject, route: route.operationID, reason: "insufficient_scope", request: request))
+        if let required = route.access.requiredScopes(callerEmpNo: principal.empNo, target: target),
+            !principal.scopes.satisfies(required)
+        {
+            securityLog.record(
+                .denied(principal: principal.subject, route: route.operationID, reason: "insufficient_scope", request: request))
             throw Self.insufficientScope(required: required)
         }
         var context = context
@@ -68,7 +74,8 @@ struct AuthenticationMiddleware: HTTPMiddleware {
             verifiedTokens.store(token, verified)
         }
         guard !revokedTokens.contains(verified.tokenID),
-            let scopes = principals.effectiveScopes(empNo: verified.empNo, tokenScopes: verified.scopes, issuedAt: verified.issuedAt)
+            let scopes = principals.effectiveScopes(
+                empNo: verified.empNo, tokenScopes: verified.scopes, issuedAt: verified.issuedAt)
         else {
             throw Self.invalidToken("The access token has been revoked")
         }
@@ -81,11 +88,14 @@ struct AuthenticationMiddleware: HTTPMiddleware {
         let values = request.headers.values("Authorization")
         guard let value = values.first else { return nil }
         guard values.count == 1 else {
-            throw HTTPError(.badRequest, detail: "More than one Authorization header", headers: ["WWW-Authenticate": "Bearer realm=\"\(realm)\", error=\"invalid_request\""])
+            throw HTTPError(
+                .badRequest, detail: "More than one Authorization header",
+                headers: ["WWW-Authenticate": "Bearer realm=\"\(realm)\", error=\"invalid_request\""])
         }
         let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-            throw HTTPError(.unauthorized, detail: "Not authenticated", headers: ["WWW-Authenticate": "Bearer realm=\"\(realm)\""])
+            throw HTTPError(
+                .unauthorized, detail: "Not authenticated", headers: ["WWW-Authenticate": "Bearer realm=\"\(realm)\""])
         }
         return String(parts[1].trimmingOptionalWhitespace)
     }
@@ -93,13 +103,18 @@ struct AuthenticationMiddleware: HTTPMiddleware {
     static func invalidToken(_ description: String) -> HTTPError {
         HTTPError(
             .unauthorized, detail: "Could not validate credentials",
-            headers: ["WWW-Authenticate": "Bearer realm=\"\(realm)\", error=\"invalid_token\", error_description=\"\(description)\""])
+            headers: [
+                "WWW-Authenticate": "Bearer realm=\"\(realm)\", error=\"invalid_token\", error_description=\"\(description)\""
+            ])
     }
 
     static func insufficientScope(required: ScopeSet) -> HTTPError {
         HTTPError(
             .forbidden, detail: "Not enough permissions",
             members: [(name: "required_scope", value: .string(required.spaceDelimited))],
-            headers: ["WWW-Authenticate": "Bearer realm=\"\(realm)\", error=\"insufficient_scope\", scope=\"\(required.spaceDelimited)\""])
+            headers: [
+                "WWW-Authenticate":
+                    "Bearer realm=\"\(realm)\", error=\"insufficient_scope\", scope=\"\(required.spaceDelimited)\""
+            ])
     }
 }

@@ -23,7 +23,10 @@ enum CompatibilityRoutes {
         typealias Handler = @Sendable (APIRequest, APIContext) async throws -> HTTPResponse
         typealias PageHandler = @Sendable (APIRequest, EmployeePages) async throws -> HTTPResponse
         let routes: [(HTTPMethod, String, String, String, Access, Handler, PageHandler?)] = [
-            (.GET, adminMe, "compatAdminMe", "The caller's own record and scopes (original system)", .scopes([.userRead]), me, nil),
+            (
+                .GET, adminMe, "compatAdminMe", "The caller's own record and scopes (original system)", .scopes([.userRead]), me,
+                nil
+            ),
             (.GET, apiMe, "compatApiMe", "The caller's own record and scopes (original system)", .scopes([.userRead]), me, nil),
             (
                 .GET, search, "compatSearchGet", "Search by LIKE patterns on last and first name (original system)",
@@ -149,7 +152,8 @@ enum CompatibilityRoutes {
     static func saveResponse(_ saved: Saved) throws -> HTTPResponse {
         guard saved.created else {
             return try CompatibilityResponse.success(
-                text: CompatibilityText.saved, data: SaveResult(created: [], updated: [SavedEmployee(saved.record, withEmail: false)]))
+                text: CompatibilityText.saved,
+                data: SaveResult(created: [], updated: [SavedEmployee(saved.record, withEmail: false)]))
         }
         return try CompatibilityResponse.success(
             text: CompatibilityText.saved, data: SaveResult(created: [SavedEmployee(saved.record, withEmail: true)], updated: []),

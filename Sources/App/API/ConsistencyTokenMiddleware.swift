@@ -13,7 +13,8 @@ struct ConsistencyTokenMiddleware: HTTPMiddleware {
 
     func handle(_ request: HTTPRequest, context: HTTPRequestContext<Route>, next: HTTPNext<Route>) async throws -> HTTPResponse {
         var response = try await next(request, context)
-        guard ![HTTPMethod.GET, .HEAD, .OPTIONS].contains(request.method), (200..<300).contains(response.status.code) || response.status == .seeOther,
+        guard ![HTTPMethod.GET, .HEAD, .OPTIONS].contains(request.method),
+            (200..<300).contains(response.status.code) || response.status == .seeOther,
             let position = try? await positions.current()
         else { return response }
         response.headers.set(ConsistencyToken.header, ConsistencyToken(position).headerValue)

@@ -38,7 +38,8 @@ enum EmployeeRoutes {
             })
         try table.add(
             .GET, "/me",
-            Route(operationID: "getMe", summary: "The caller's own record and current scopes", access: .authenticated) { request in
+            Route(operationID: "getMe", summary: "The caller's own record and current scopes", access: .authenticated) {
+                request in
                 try await me(request, context)
             })
     }
@@ -174,7 +175,8 @@ enum EmployeeRoutes {
     ) -> Int {
         guard let text else { return defaultValue }
         guard let value = Int(text), range.contains(value) else {
-            errors.append(HTTPFieldError(field: field, message: "must be an integer from \(range.lowerBound) to \(range.upperBound)"))
+            errors.append(
+                HTTPFieldError(field: field, message: "must be an integer from \(range.lowerBound) to \(range.upperBound)"))
             return defaultValue
         }
         return value

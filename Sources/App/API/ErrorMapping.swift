@@ -75,7 +75,10 @@ enum ErrorMapping {
         if let seconds = error.retryAfterSeconds { headers.set("Retry-After", String(seconds)) }
         return HTTPError(
             error.code == .slowDown ? .tooManyRequests : .badRequest, detail: error.description,
-            members: [(name: "error", value: .string(error.code.rawValue)), (name: "error_description", value: .string(error.description))],
+            members: [
+                (name: "error", value: .string(error.code.rawValue)),
+                (name: "error_description", value: .string(error.description)),
+            ],
             headers: headers)
     }
 

@@ -1,5 +1,5 @@
-import Foundation
 import EventStore
+import Foundation
 import HTTP
 
 /// The log's evidence for auditors: signed checkpoints, the public keys that verify them, and the export an auditor
@@ -9,7 +9,10 @@ enum LogEvidenceRoutes {
         let audit = Access.scopes([.auditRead])
         try table.add(
             .GET, "/events/checkpoints",
-            Route(operationID: "listCheckpoints", summary: "The log's signed checkpoints as NDJSON, in position order", access: audit) {
+            Route(
+                operationID: "listCheckpoints", summary: "The log's signed checkpoints as NDJSON, in position order",
+                access: audit
+            ) {
                 request in
                 try checkpoints(request, context)
             })
@@ -23,7 +26,10 @@ enum LogEvidenceRoutes {
             })
         try table.add(
             .GET, "/.well-known/log-keys.json",
-            Route(operationID: "logKeys", summary: "The public keys that verify the log's checkpoints, with validity", access: .public) {
+            Route(
+                operationID: "logKeys", summary: "The public keys that verify the log's checkpoints, with validity",
+                access: .public
+            ) {
                 _ in
                 let keys = try await LogCheckpointStore(pool: context.pool).keys()
                 return HTTPResponse(
@@ -45,7 +51,8 @@ enum LogEvidenceRoutes {
                 position = last.position
             }
         }
-        return HTTPResponse(status: .ok, headers: ["Content-Type": "application/x-ndjson", "Cache-Control": "no-store"], stream: body)
+        return HTTPResponse(
+            status: .ok, headers: ["Content-Type": "application/x-ndjson", "Cache-Control": "no-store"], stream: body)
     }
 
     /// `?from=` (default 1), `?to=` (default the head when the export starts) and `?after=` to resume an interrupted
@@ -76,7 +83,9 @@ enum LogEvidenceRoutes {
                 try await writer.write(try encoder.finish())
             }
         }
-        var headers: HTTPHeaders = ["Content-Type": "application/x-ndjson", "Cache-Control": "no-store", "Vary": "Accept-Encoding"]
+        var headers: HTTPHeaders = [
+            "Content-Type": "application/x-ndjson", "Cache-Control": "no-store", "Vary": "Accept-Encoding",
+        ]
         if gzip { headers.set("Content-Encoding", "gzip") }
         return HTTPResponse(status: .ok, headers: headers, stream: body)
     }

@@ -19,7 +19,6 @@ enum MetricsRoutes {
             })
     }
 
-
     static func render(_ context: APIContext) async -> String {
         var output = PrometheusText()
         writeRequests(context.monitoring.requests.snapshot, to: &output)
@@ -27,19 +26,25 @@ enum MetricsRoutes {
         writePool(context.pool.statistics, to: &output)
         StandbyMetrics.write(context.reads, to: &output)
         writeBatchedReads(
-            [("employee", context.queries.batchStatistics.queries, context.queries.batchStatistics.callers),
-             ("stream", context.commands.streamLoadStatistics.queries, context.commands.streamLoadStatistics.callers)],
+            [
+                ("employee", context.queries.batchStatistics.queries, context.queries.batchStatistics.callers),
+                ("stream", context.commands.streamLoadStatistics.queries, context.commands.streamLoadStatistics.callers),
+            ],
             to: &output)
         let positions = try? await ProjectionPositions.read(from: context.pool)
         writeLog(positions, feedPosition: context.monitoring.principalFeed.position, to: &output)
         writePasswordWork(context.passwords.limiter.statistics, to: &output)
-        output.family("employees_security_log_dropped_total", type: "counter", help: "Security log entries dropped (queue full or database unavailable)")
+        output.family(
+            "employees_security_log_dropped_total", type: "counter",
+            help: "Security log entries dropped (queue full or database unavailable)")
         output.sample("employees_security_log_dropped_total", context.securityLog.droppedCount)
         return output.text
     }
 
     static func writePasswordWork(_ statistics: PasswordWorkLimiter.Statistics, to output: inout PrometheusText) {
-        output.family("employees_password_checks_in_flight", type: "gauge", help: "Password hashes and checks running now (at most one per core)")
+        output.family(
+            "employees_password_checks_in_flight", type: "gauge",
+            help: "Password hashes and checks running now (at most one per core)")
         output.sample("employees_password_checks_in_flight", statistics.inFlight)
         output.family("employees_password_checks_queued", type: "gauge", help: "Password checks waiting for a core")
         output.sample("employees_password_checks_queued", statistics.queued)
@@ -53,13 +58,18 @@ enum MetricsRoutes {
 
     static func writeRequests(_ snapshot: RequestMetrics.Snapshot, to output: inout PrometheusText) {
         output.family("employees_http_requests_total", type: "counter", help: "HTTP requests by operation, method and status")
-        for (key, count) in snapshot.counts.sorted(by: { ($0.key.operation, $0.key.method, $0.key.status) < ($1.key.operation, $1.key.method, $1.key.status) }) {
+        for (key, count) in snapshot.counts.sorted(by: {
+            ($0.key.operation, $0.key.method, $0.key.status) < ($1.key.operation, $1.key.method, $1.key.status)
+        }) {
             output.sample(
-                "employees_http_requests_total", labels: [("operation", key.operation), ("method", key.method), ("status", String(key.status))], count)
+                "employees_http_requests_total",
+                labels: [("operation", key.operation), ("method", key.method), ("status", String(key.status))], count)
         }
         let name = "employees_http_request_duration_seconds"
         output.family(name, type: "histogram", help: "Time to the response head, by operation and method")
-        for (key, histogram) in snapshot.latencies.sorted(by: { ($0.key.operation, $0.key.method) < ($1.key.operation, $1.key.method) }) {
+        for (key, histogram) in snapshot.latencies.sorted(by: {
+            ($0.key.operation, $0.key.method) < ($1.key.operation, $1.key.method)
+        }) {
             let labels = [("operation", key.operation), ("method", key.method)]
             var cumulative = 0
             for (bound, count) in zip(RequestMetrics.bucketBounds, histogram.bucketCounts) {
@@ -77,9 +87,13 @@ enum MetricsRoutes {
     /// Reads coalesced by `PostgresBatchedLookup`: callers over queries is the mean batch size.
     static func writeBatchedReads(_ lookups: [(name: String, queries: Int, callers: Int)], to output: inout PrometheusText) {
         output.family("employees_db_batched_reads_total", type: "counter", help: "Reads answered by batched lookups, by lookup")
-        for lookup in lookups { output.sample("employees_db_batched_reads_total", labels: [("lookup", lookup.name)], lookup.callers) }
+        for lookup in lookups {
+            output.sample("employees_db_batched_reads_total", labels: [("lookup", lookup.name)], lookup.callers)
+        }
         output.family("employees_db_batched_queries_total", type: "counter", help: "Queries the batched lookups ran, by lookup")
-        for lookup in lookups { output.sample("employees_db_batched_queries_total", labels: [("lookup", lookup.name)], lookup.queries) }
+        for lookup in lookups {
+            output.sample("employees_db_batched_queries_total", labels: [("lookup", lookup.name)], lookup.queries)
+        }
     }
 
     static func writeAppender(_ statistics: AppenderStatistics, to output: inout PrometheusText) {
@@ -92,7 +106,9 @@ enum MetricsRoutes {
             output.family(name, type: "counter", help: help)
             output.sample(name, value)
         }
-        output.family("employees_append_batch_size", type: "gauge", help: "Requests per committed batch: the last one and the largest so far")
+        output.family(
+            "employees_append_batch_size", type: "gauge",
+            help: "Requests per committed batch: the last one and the largest so far")
         output.sample("employees_append_batch_size", labels: [("batch", "last")], statistics.lastBatchSize)
         output.sample("employees_append_batch_size", labels: [("batch", "largest")], statistics.largestBatchSize)
     }
@@ -109,13 +125,18 @@ enum MetricsRoutes {
     static func writeLog(_ positions: ProjectionPositions?, feedPosition: Int64, to output: inout PrometheusText) {
         output.family("employees_database_up", type: "gauge", help: "1 when the database answered this scrape")
         output.sample("employees_database_up", positions == nil ? 0 : 1)
-        output.family("employees_principal_feed_position", type: "gauge", help: "Last log position applied to the in-memory principal table")
+        output.family(
+            "employees_principal_feed_position", type: "gauge", help: "Last log position applied to the in-memory principal table"
+        )
         output.sample("employees_principal_feed_position", feedPosition)
         guard let positions else { return }
         output.family("employees_event_log_head_position", type: "gauge", help: "Position of the last event in the log")
         output.sample("employees_event_log_head_position", positions.head)
         output.family("employees_projection_lag_events", type: "gauge", help: "Log head position minus the consumer's position")
-        output.sample("employees_projection_lag_events", labels: [("consumer", "employees_projection")], positions.head - positions.projectionCheckpoint)
-        output.sample("employees_projection_lag_events", labels: [("consumer", "principal_feed")], max(0, positions.head - feedPosition))
+        output.sample(
+            "employees_projection_lag_events", labels: [("consumer", "employees_projection")],
+            positions.head - positions.projectionCheckpoint)
+        output.sample(
+            "employees_projection_lag_events", labels: [("consumer", "principal_feed")], max(0, positions.head - feedPosition))
     }
 }

@@ -25,7 +25,8 @@ enum OpenAPIDocument {
         for route in routes {
             let path = openAPIPath(route.pattern)
             var item = paths[path].flatMap(\.objectMembers) ?? [:]
-            item[route.method.rawValue.lowercased()] = operation(route, documented: documented["\(route.method.rawValue) \(path)"])
+            item[route.method.rawValue.lowercased()] = operation(
+                route, documented: documented["\(route.method.rawValue) \(path)"])
             paths[path] = .object(item)
         }
         var document: [String: JSON] = [
@@ -34,11 +35,11 @@ enum OpenAPIDocument {
                 "title": "Employee records API",
                 "version": "1.0.0",
                 "description": """
-                    An event-sourced employee records service: every change is an event in a hash-chained, append-only \
-                    log; reads come from projections; auditors read the log itself. When the service reads from \
-                    standbys, every 2xx answer to a command carries a `Consistency-Token` header: send it back on a \
-                    read, to any instance, to be sure to see that command's effect.
-                    """,
+                An event-sourced employee records service: every change is an event in a hash-chained, append-only \
+                log; reads come from projections; auditors read the log itself. When the service reads from \
+                standbys, every 2xx answer to a command carries a `Consistency-Token` header: send it back on a \
+                read, to any instance, to be sure to see that command's effect.
+                """,
             ]),
             "paths": .object(paths),
             "components": .object([
@@ -110,18 +111,24 @@ enum OpenAPIDocument {
         let compatibility = CompatibilityRoutes.serves(rawPath: registered.pattern)
         let problem = compatibility ? OpenAPISchemas.envelopeErrorResponse : OpenAPISchemas.problemResponse
         if !parameters.isEmpty || documented?.requestBody != nil {
-            responses["400"] = responses["400"] ?? (compatibility ? OpenAPISchemas.envelopeOrProblem : problem("The request is malformed"))
+            responses["400"] =
+                responses["400"] ?? (compatibility ? OpenAPISchemas.envelopeOrProblem : problem("The request is malformed"))
         }
         if documented?.requestBody != nil {
             responses["413"] = responses["413"] ?? problem("The body is too large")
             responses["415"] = responses["415"] ?? problem("The body is not of the documented media type")
         }
         if idempotent {
-            responses["303"] = responses["303"] ?? [
-                "description": "A retry with the Idempotency-Key of a request whose events committed but whose answer was lost: see Location",
-                "headers": ["Location": ["description": "The resource the first request changed", "schema": ["type": "string"]]],
-            ]
-            responses["409"] = responses["409"] ?? problem("The request with this Idempotency-Key is still running; retry after Retry-After")
+            responses["303"] =
+                responses["303"] ?? [
+                    "description":
+                        "A retry with the Idempotency-Key of a request whose events committed but whose answer was lost: see Location",
+                    "headers": [
+                        "Location": ["description": "The resource the first request changed", "schema": ["type": "string"]]
+                    ],
+                ]
+            responses["409"] =
+                responses["409"] ?? problem("The request with this Idempotency-Key is still running; retry after Retry-After")
             responses["422"] = responses["422"] ?? problem("This Idempotency-Key was used for a different request")
         }
         if !isPublic {

@@ -1,7 +1,7 @@
 import Foundation
 import HTTP
-import Records
 import Postgres
+import Records
 import Security
 
 /// Liveness, readiness and the public keys: what load balancers, orchestrators and token verifiers call.
@@ -10,7 +10,9 @@ enum OperationalRoutes {
         try table.add(
             .GET, "/healthz",
             Route(operationID: "health", summary: "Liveness: the process answers", access: .public) { _ in
-                HTTPResponse(status: .ok, headers: ["Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"], body: Array("ok".utf8))
+                HTTPResponse(
+                    status: .ok, headers: ["Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"],
+                    body: Array("ok".utf8))
             })
         try table.add(
             .GET, "/readyz",
@@ -24,7 +26,9 @@ enum OperationalRoutes {
         try table.add(
             .GET, "/.well-known/jwks.json",
             Route(operationID: "jwks", summary: "The public keys that verify access tokens", access: .public) { _ in
-                HTTPResponse(status: .ok, headers: ["Content-Type": "application/jwk-set+json", "Cache-Control": "public, max-age=300"], body: jwks)
+                HTTPResponse(
+                    status: .ok, headers: ["Content-Type": "application/jwk-set+json", "Cache-Control": "public, max-age=300"],
+                    body: jwks)
             })
     }
 

@@ -33,11 +33,12 @@ struct JSONObjectBody {
         do {
             value = try StrictJSONParser.parse(request.body, maximumDepth: 16)
         } catch {
-            let detail = switch error {
-            case .duplicateKey: "The body has a member name twice"
-            case .tooDeep: "The body is nested too deeply"
-            case .syntax: "The body is not valid JSON"
-            }
+            let detail =
+                switch error {
+                case .duplicateKey: "The body has a member name twice"
+                case .tooDeep: "The body is nested too deeply"
+                case .syntax: "The body is not valid JSON"
+                }
             throw RequestBodyError(status: .badRequest, detail: detail, fieldErrors: [])
         }
         guard case .object(let members) = value else {

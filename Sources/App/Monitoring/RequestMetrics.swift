@@ -94,7 +94,8 @@ struct PrometheusText {
 
     /// Starts a metric family: its help line and type.
     mutating func family(_ name: String, type: String, help: String) {
-        text += "# HELP \(name) \(help.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n"))\n"
+        text +=
+            "# HELP \(name) \(help.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n"))\n"
         text += "# TYPE \(name) \(type)\n"
     }
 

@@ -30,7 +30,9 @@ enum StandbyMetrics {
         let statuses = set.statuses
         output.family("employees_standby_lag_seconds", type: "gauge", help: "How far each standby is behind the primary")
         for (index, status) in statuses.enumerated() {
-            if let lag = status.lagSeconds { output.sample("employees_standby_lag_seconds", labels: [("standby", String(index + 1))], lag) }
+            if let lag = status.lagSeconds {
+                output.sample("employees_standby_lag_seconds", labels: [("standby", String(index + 1))], lag)
+            }
         }
         output.family("employees_standby_state", type: "gauge", help: "Each standby's state (1 for the current one)")
         for (index, status) in statuses.enumerated() {

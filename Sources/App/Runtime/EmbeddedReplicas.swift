@@ -19,7 +19,8 @@ struct EmbeddedReplicas: Sendable {
     {
         guard count > 0 else { return .none }
         guard let primary = database.embedded else {
-            throw ReadReplicaConfigurationError(description: "--embedded-replicas needs the embedded cluster; with --database-url, give --read-database-url")
+            throw ReadReplicaConfigurationError(
+                description: "--embedded-replicas needs the embedded cluster; with --database-url, give --read-database-url")
         }
         var clusters: [EmbeddedPostgres] = []
         var stopsOnClose: [Bool] = []

@@ -85,7 +85,8 @@ public final class EmployeeService: Sendable {
         let context = APIContext(
             pool: pool, appender: appender, commands: EmployeeCommandService(pool: pool, appender: appender, today: today),
             queries: queries, reads: reads, principals: feed.table, revokedTokens: revoked,
-            credentials: CredentialStore(pool: pool), securityLog: SecurityLog(pool: pool), passwords: PasswordService(limiter: passwordLimiter(environment)),
+            credentials: CredentialStore(pool: pool), securityLog: SecurityLog(pool: pool),
+            passwords: PasswordService(limiter: passwordLimiter(environment)),
             today: today, monitoring: Monitoring(watcher: watcher, principalFeed: feed, requests: RequestMetrics()))
         let issuer = AccessTokenIssuer(keys: keys, issuer: Self.issuer, audience: Self.audience, principals: feed.table)
         let verifier = AccessTokenVerifier(keys: keys, issuer: Self.issuer, audience: Self.audience)
@@ -100,9 +101,11 @@ public final class EmployeeService: Sendable {
                 RequestMetricsMiddleware(metrics: context.monitoring.requests),
                 CompatibilityEnvelopeMiddleware(),
                 PageMiddleware(settings: console),
-                AuthenticationMiddleware(verifier: verifier, verifiedTokens: VerifiedTokenCache(), principals: feed.table, revokedTokens: revoked, securityLog: context.securityLog),
+                AuthenticationMiddleware(
+                    verifier: verifier, verifiedTokens: VerifiedTokenCache(), principals: feed.table, revokedTokens: revoked,
+                    securityLog: context.securityLog),
             ] + (reads.standbys == nil ? [] : [ConsistencyTokenMiddleware(positions: positions)]) + [
-                IdempotencyMiddleware(store: IdempotencyMiddleware.store(pool: pool)),
+                IdempotencyMiddleware(store: IdempotencyMiddleware.store(pool: pool))
             ],
             handler: APIRoutes.respond)
         var serverConfiguration = HTTPServer.Configuration(host: configuration.host, port: configuration.port)
@@ -161,9 +164,11 @@ public final class EmployeeService: Sendable {
     /// Password checks run at once: `EMPLOYEES_PASSWORD_CHECKS` (default: the cores), each waiting at most
     /// `EMPLOYEES_PASSWORD_MAX_WAIT_MS` (default 1000) for a core before it is refused with 503.
     static func passwordLimiter(_ environment: [String: String]) -> PasswordWorkLimiter {
-        let concurrency = environment["EMPLOYEES_PASSWORD_CHECKS"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
+        let concurrency =
+            environment["EMPLOYEES_PASSWORD_CHECKS"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
             ?? ProcessInfo.processInfo.activeProcessorCount
-        let wait = environment["EMPLOYEES_PASSWORD_MAX_WAIT_MS"].flatMap(Int.init).flatMap { $0 >= 0 ? $0 : nil }
+        let wait =
+            environment["EMPLOYEES_PASSWORD_MAX_WAIT_MS"].flatMap(Int.init).flatMap { $0 >= 0 ? $0 : nil }
             .map { Duration.milliseconds($0) } ?? PasswordService.defaultMaximumWait
         return PasswordWorkLimiter(concurrency: concurrency, maximumWait: wait)
     }

@@ -56,7 +56,7 @@ struct ReadRouting: Sendable {
             let value = try await body(standbyTargets[index])
             counters.count(.standby)
             return value
-        } catch where Self.isStandbyFault(error) {
+        } catch  where Self.isStandbyFault(error) {
             standbys.reportFailure(index)
             counters.count(.fallback)
             return try await body(primary)
@@ -69,7 +69,8 @@ struct ReadRouting: Sendable {
         do {
             return standbyConfiguration(try PostgresConfiguration(url: url))
         } catch {
-            throw ReadReplicaConfigurationError(description: "a --read-database-url (DATABASE_READ_URLS) is not a valid connection string")
+            throw ReadReplicaConfigurationError(
+                description: "a --read-database-url (DATABASE_READ_URLS) is not a valid connection string")
         }
     }
 

@@ -66,7 +66,8 @@ struct AuditPages: Sendable {
         case .int(let number): return String(number)
         case .string(let text): return text
         case .array(let elements): return elements.map { display(name: name, $0) }.joined(separator: ", ")
-        case .object(let members): return members.keys.sorted().map { "\($0): \(display(name: $0, members[$0] ?? .null))" }.joined(separator: ", ")
+        case .object(let members):
+            return members.keys.sorted().map { "\($0): \(display(name: $0, members[$0] ?? .null))" }.joined(separator: ", ")
         }
     }
 
@@ -83,7 +84,11 @@ struct AuditPages: Sendable {
         } else if report.head != head {
             verdict = .element(
                 "p", [.class("notice error chain-broken"), HTMLAttribute("role", "alert")],
-                [.text("Chain broken: the stored head does not match the events (recomputed up to position \(report.head.position)).")])
+                [
+                    .text(
+                        "Chain broken: the stored head does not match the events (recomputed up to position \(report.head.position))."
+                    )
+                ])
         } else {
             verdict = .element(
                 "p", [.class("notice success chain-intact")],
@@ -91,21 +96,27 @@ struct AuditPages: Sendable {
         }
         let rows: [[HTML]] = events.map { event in
             [
-                .text(String(event.position)), .element("time", [], [.text(LoggedEvent.timestamp(microseconds: event.recordedAtMicroseconds))]),
-                .text(event.type), Self.streamLink(event.streamID.rawValue), .text(event.metadata["principal"]?.stringValue ?? "unknown"),
+                .text(String(event.position)),
+                .element("time", [], [.text(LoggedEvent.timestamp(microseconds: event.recordedAtMicroseconds))]),
+                .text(event.type), Self.streamLink(event.streamID.rawValue),
+                .text(event.metadata["principal"]?.stringValue ?? "unknown"),
             ]
         }
         var pager: [HTML] = []
         if after > 0 { pager.append(.element("a", [.class("button"), .href("/ui/events")], [.text("First page")])) }
         if events.count == Self.rowsPerPage, let last = events.last {
-            pager.append(.element("a", [.class("button"), HTMLAttribute("rel", "next"), .href("/ui/events?after=\(last.position)")], [.text("Next page")]))
+            pager.append(
+                .element(
+                    "a", [.class("button"), HTMLAttribute("rel", "next"), .href("/ui/events?after=\(last.position)")],
+                    [.text("Next page")]))
         }
         let content: [HTML] = [
             verdict,
             .element(
                 "section", [.class("card")],
                 [Widgets.details([("Head position", String(head.position)), ("Head hash", Hex.encode(head.hash))])]),
-            Widgets.table(caption: "Events after position \(after)", headers: ["Position", "Time", "Type", "Stream", "Actor"], rows: rows),
+            Widgets.table(
+                caption: "Events after position \(after)", headers: ["Position", "Time", "Type", "Stream", "Actor"], rows: rows),
             .element("nav", [.class("buttons"), HTMLAttribute("aria-label", "Pages")], pager),
         ]
         return Page(title: "Event log", session: PageSession(request), content: content).response
@@ -123,7 +134,8 @@ struct AuditPages: Sendable {
         let after = max(0, request.http.query["after"].flatMap(Int64.init) ?? 0)
         let rows = try await context.securityLog.entries(after: after, limit: Self.rowsPerPage)
         let table = Widgets.table(
-            caption: "Security events after id \(after)", headers: ["Id", "Time", "Kind", "Who", "Username tried", "Address", "Reason"],
+            caption: "Security events after id \(after)",
+            headers: ["Id", "Time", "Kind", "Who", "Username tried", "Address", "Reason"],
             rows: rows.map { row in
                 [
                     .text(String(row.id)), .text(ISO8601.string(from: row.entry.recordedAt)), .text(row.entry.kind),
@@ -134,7 +146,10 @@ struct AuditPages: Sendable {
         var pager: [HTML] = []
         if after > 0 { pager.append(.element("a", [.class("button"), .href("/ui/security-log")], [.text("First page")])) }
         if rows.count == Self.rowsPerPage, let last = rows.last {
-            pager.append(.element("a", [.class("button"), HTMLAttribute("rel", "next"), .href("/ui/security-log?after=\(last.id)")], [.text("Next page")]))
+            pager.append(
+                .element(
+                    "a", [.class("button"), HTMLAttribute("rel", "next"), .href("/ui/security-log?after=\(last.id)")],
+                    [.text("Next page")]))
         }
         return Page(
             title: "Security log", session: PageSession(request),

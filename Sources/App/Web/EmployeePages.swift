@@ -1,7 +1,7 @@
 import CivilTime
 import Employees
-import Records
 import HTTP
+import Records
 import Security
 
 /// The HTML twins of the original system's employee routes, and the two pages that only exist in a browser (the
@@ -81,12 +81,17 @@ struct EmployeePages: Sendable {
         }
         var pager: [HTML] = []
         if after > 0 {
-            pager.append(.element("a", [.class("button"), .href(Self.resultsPath(last: last, first: first))], [.text("First page")]))
+            pager.append(
+                .element("a", [.class("button"), .href(Self.resultsPath(last: last, first: first))], [.text("First page")]))
         }
         if let next = page.nextAfter {
             pager.append(
                 .element(
-                    "a", [.class("button"), HTMLAttribute("rel", "next"), .href(Self.resultsPath(last: last, first: first, after: next))],
+                    "a",
+                    [
+                        .class("button"), HTMLAttribute("rel", "next"),
+                        .href(Self.resultsPath(last: last, first: first, after: next)),
+                    ],
                     [.text("Next page")]))
         }
         if !pager.isEmpty { content.append(.element("nav", [.class("buttons"), HTMLAttribute("aria-label", "Pages")], pager)) }
@@ -135,14 +140,19 @@ struct EmployeePages: Sendable {
         let caller = try request.caller
         let session = PageSession(request)
         var content: [HTML] = []
-        if let notice { content.append(.element("p", [.class("notice success"), HTMLAttribute("role", "status")], [.text(notice)])) }
-        if let errors { content.append(.element("p", [.class("notice error"), HTMLAttribute("role", "alert")], [.text(errors.summary)])) }
+        if let notice {
+            content.append(.element("p", [.class("notice success"), HTMLAttribute("role", "status")], [.text(notice)]))
+        }
+        if let errors {
+            content.append(.element("p", [.class("notice error"), HTMLAttribute("role", "alert")], [.text(errors.summary)]))
+        }
         content.append(
             .element(
                 "section", [.class("card")],
                 [
                     Widgets.details([
-                        ("Employee number", String(record.empNo)), ("First name", record.firstName), ("Last name", record.lastName),
+                        ("Employee number", String(record.empNo)), ("First name", record.firstName),
+                        ("Last name", record.lastName),
                         ("Email", record.email), ("Birth date", CompatibilityDate.dayMonthYear(iso: record.birthDate)),
                         ("Gender", record.gender == "F" ? "Female" : "Male"),
                         ("Hire date", CompatibilityDate.dayMonthYear(iso: record.hireDate)),
@@ -151,11 +161,15 @@ struct EmployeePages: Sendable {
                 ]))
         if caller.scopes.satisfies(.auditRead) {
             content.append(
-                .element("p", [], [.element("a", [.class("button"), .href("/ui/employees/\(record.empNo)/history")], [.text("History")])]))
+                .element(
+                    "p", [],
+                    [.element("a", [.class("button"), .href("/ui/employees/\(record.empNo)/history")], [.text("History")])]))
         }
         if caller.scopes.satisfies(editing.writeScope) {
             let values: [String: String] =
-                submitted.map { form in Dictionary(form.fields.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }) }
+                submitted.map { form in
+                    Dictionary(form.fields.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+                }
                 ?? [
                     "firstName": record.firstName, "lastName": record.lastName,
                     "birthDate": CompatibilityDate.dayMonthYear(iso: record.birthDate), "gender": record.gender,
@@ -165,7 +179,10 @@ struct EmployeePages: Sendable {
             content.append(
                 .element(
                     "form", [HTMLAttribute("method", "post"), .action(editing.saveAction), .class("card")],
-                    [session?.csrfInput ?? .empty, FormField(name: "empNo", label: "", kind: .hidden, value: String(record.empNo)).html]
+                    [
+                        session?.csrfInput ?? .empty,
+                        FormField(name: "empNo", label: "", kind: .hidden, value: String(record.empNo)).html,
+                    ]
                         + Self.personFields(values, errors).map(\.html)
                         + [.element("button", [HTMLAttribute("type", "submit"), .class("primary")], [.text("Save")])]))
         } else {
@@ -181,7 +198,8 @@ struct EmployeePages: Sendable {
     /// The personal fields of the original's forms, with the values to show and the errors about each.
     static func personFields(_ values: [String: String], _ errors: FormErrors?) -> [FormField] {
         [
-            FormField(name: "firstName", label: "First name", value: values["firstName"] ?? "", errors: errors?["first_name"] ?? []),
+            FormField(
+                name: "firstName", label: "First name", value: values["firstName"] ?? "", errors: errors?["first_name"] ?? []),
             FormField(name: "lastName", label: "Last name", value: values["lastName"] ?? "", errors: errors?["last_name"] ?? []),
             FormField(
                 name: "birthDate", label: "Birth date", value: values["birthDate"] ?? "", errors: errors?["birth_date"] ?? [],
@@ -205,7 +223,9 @@ struct EmployeePages: Sendable {
     private func newPage(_ request: APIRequest, values: [String: String], errors: FormErrors?) -> HTTPResponse {
         let session = PageSession(request)
         var content: [HTML] = []
-        if let errors { content.append(.element("p", [.class("notice error"), HTMLAttribute("role", "alert")], [.text(errors.summary)])) }
+        if let errors {
+            content.append(.element("p", [.class("notice error"), HTMLAttribute("role", "alert")], [.text(errors.summary)]))
+        }
         let fields =
             Self.personFields(values, errors) + [
                 FormField(
@@ -213,15 +233,18 @@ struct EmployeePages: Sendable {
                     autocomplete: "off"),
                 FormField(
                     name: "password", label: "Password", kind: .password, errors: errors?["password"] ?? [],
-                    hint: "At least \(PasswordPolicy.minimumLength) characters; not a common password", autocomplete: "new-password"),
+                    hint: "At least \(PasswordPolicy.minimumLength) characters; not a common password",
+                    autocomplete: "new-password"),
             ]
         content.append(
             .element(
                 "form", [HTMLAttribute("method", "post"), .action(CompatibilityRoutes.adminSave), .class("card")],
                 [session?.csrfInput ?? .empty] + fields.map(\.html)
                     + [.element("button", [HTMLAttribute("type", "submit"), .class("primary")], [.text("Create employee")])]))
-        return Page(title: "New employee", session: session, content: content, status: errors == nil ? .ok : .unprocessableContent)
-            .response
+        return Page(
+            title: "New employee", session: session, content: content, status: errors == nil ? .ok : .unprocessableContent
+        )
+        .response
     }
 
     // MARK: Saving
@@ -231,7 +254,8 @@ struct EmployeePages: Sendable {
     /// password).
     func save(_ request: APIRequest, as editing: Editing) async throws -> HTTPResponse {
         do {
-            let saved = try await editing == .ownRecord
+            let saved =
+                try await editing == .ownRecord
                 ? CompatibilityRoutes.ownSave(request, context) : CompatibilityRoutes.adminSave(request, context)
             return Page.redirect(to: editing.path(saved.record.empNo) + "?saved=1")
         } catch {

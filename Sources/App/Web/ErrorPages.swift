@@ -24,7 +24,9 @@ enum ErrorPages {
     /// original's state 2) and the dead cookie is cleared.
     static func page(for problem: HTTPResponse, settings: ConsoleSettings) -> HTTPResponse {
         var detail: String?
-        if case .bytes(let body) = problem.body, let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] {
+        if case .bytes(let body) = problem.body,
+            let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
+        {
             detail = object["detail"] as? String
         }
         var response: HTTPResponse
@@ -39,9 +41,12 @@ enum ErrorPages {
         case 405:
             response = page(status: .methodNotAllowed, title: "Not available", explanation: "This page cannot be used that way.")
         case 503:
-            response = page(status: .serviceUnavailable, title: "Try again shortly", explanation: detail ?? "The service is busy.")
+            response = page(
+                status: .serviceUnavailable, title: "Try again shortly", explanation: detail ?? "The service is busy.")
         default:
-            response = page(status: problem.status, title: problem.status.reasonPhrase, explanation: detail ?? "The request could not be completed.")
+            response = page(
+                status: problem.status, title: problem.status.reasonPhrase,
+                explanation: detail ?? "The request could not be completed.")
         }
         for name in ["Retry-After", "Allow"] {
             if let value = problem.headers[name] { response.headers.set(name, value) }

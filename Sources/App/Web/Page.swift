@@ -43,7 +43,10 @@ struct Page {
                         .element("span", [], [.text("Signed in as employee \(session.empNo)")]),
                         .element(
                             "form", [HTMLAttribute("method", "post"), .action("/auth/logout"), .class("inline")],
-                            [session.csrfInput, .element("button", [HTMLAttribute("type", "submit"), .class("link")], [.text("Log out")])]),
+                            [
+                                session.csrfInput,
+                                .element("button", [HTMLAttribute("type", "submit"), .class("link")], [.text("Log out")]),
+                            ]),
                     ]))
         }
         return .element("header", [.class("bar")], items)

@@ -20,7 +20,9 @@ struct SessionPages: Sendable {
         var content: [HTML] = []
         if let state {
             content.append(
-                .element("p", [.class(state.isError ? "notice error" : "notice"), HTMLAttribute("role", "status")], [.text(state.message)]))
+                .element(
+                    "p", [.class(state.isError ? "notice error" : "notice"), HTMLAttribute("role", "status")],
+                    [.text(state.message)]))
         }
         content.append(
             .element(
@@ -54,10 +56,12 @@ struct SessionPages: Sendable {
         // credential outlives the session unseen.
         if let refreshToken = grant["refresh_token"] as? String {
             _ = try await revokeToken(
-                APIRequest(http: try Self.formRequest("/auth/revoke", [("token", refreshToken)], like: request.http), principal: nil))
+                APIRequest(
+                    http: try Self.formRequest("/auth/revoke", [("token", refreshToken)], like: request.http), principal: nil))
         }
         return Page.redirect(
-            to: "/auth/home", headers: ["Set-Cookie": SessionCookie.setCookie(accessToken, maxAgeSeconds: lifetime, settings: settings)])
+            to: "/auth/home",
+            headers: ["Set-Cookie": SessionCookie.setCookie(accessToken, maxAgeSeconds: lifetime, settings: settings)])
     }
 
     func logout(_ request: APIRequest) async throws -> HTTPResponse {
@@ -74,7 +78,9 @@ struct SessionPages: Sendable {
 
     /// A form request to an OAuth endpoint on behalf of the browser's request (same client address and request id,
     /// so the throttle and the security log see the person, not the console).
-    static func formRequest(_ path: String, _ fields: [(String, String)], like original: HTTPRequest) throws(HTTPError) -> HTTPRequest {
+    static func formRequest(_ path: String, _ fields: [(String, String)], like original: HTTPRequest) throws(HTTPError)
+        -> HTTPRequest
+    {
         let body = fields.map { "\(FormEncoding.encode($0.0))=\(FormEncoding.encode($0.1))" }.joined(separator: "&")
         return try HTTPRequest(
             method: .POST, target: path, headers: ["Content-Type": "application/x-www-form-urlencoded"], body: Array(body.utf8),
@@ -102,11 +108,13 @@ struct SessionPages: Sendable {
         let buttons: [HTML] = Self.buttons(empNo: caller.empNo).map { button in
             caller.scopes.satisfies(button.scope)
                 ? .element(
-                    "a", [.class("button"), .href(button.path), HTMLAttribute("data-scope", button.scope.rawValue)], [.text(button.label)])
+                    "a", [.class("button"), .href(button.path), HTMLAttribute("data-scope", button.scope.rawValue)],
+                    [.text(button.label)])
                 : .element(
                     "span",
                     [
-                        .class("button disabled"), HTMLAttribute("aria-disabled", "true"), HTMLAttribute("data-scope", button.scope.rawValue),
+                        .class("button disabled"), HTMLAttribute("aria-disabled", "true"),
+                        HTMLAttribute("data-scope", button.scope.rawValue),
                         HTMLAttribute("title", "Needs the \(button.scope.rawValue) scope"),
                     ],
                     [.text(button.label)])
@@ -116,7 +124,9 @@ struct SessionPages: Sendable {
             .element(
                 "section", [.class("card")],
                 [
-                    .element("p", [.class("lead")], [.text(name), .element("span", [.class("muted")], [.text(" · employee \(caller.empNo)")])]),
+                    .element(
+                        "p", [.class("lead")],
+                        [.text(name), .element("span", [.class("muted")], [.text(" · employee \(caller.empNo)")])]),
                     .element(
                         "p", [],
                         [.text("Scopes: ")]

@@ -9,15 +9,19 @@ enum Widgets {
                     "table", [],
                     [
                         .element("caption", [], [.text(caption)]),
-                        .element("thead", [], [.element("tr", [], headers.map { .element("th", [HTMLAttribute("scope", "col")], [.text($0)]) })]),
+                        .element(
+                            "thead", [],
+                            [.element("tr", [], headers.map { .element("th", [HTMLAttribute("scope", "col")], [.text($0)]) })]),
                         .element("tbody", [], rows.map { cells in .element("tr", [], cells.map { .element("td", [], [$0]) }) }),
                     ])
             ])
     }
 
     static func details(_ items: [(label: String, value: String)]) -> HTML {
-        .element("dl", [.class("details")], items.flatMap { item -> [HTML] in
-            [.element("dt", [], [.text(item.label)]), .element("dd", [], [.text(item.value)])]
-        })
+        .element(
+            "dl", [.class("details")],
+            items.flatMap { item -> [HTML] in
+                [.element("dt", [], [.text(item.label)]), .element("dd", [], [.text(item.value)])]
+            })
     }
 }

@@ -112,30 +112,32 @@ public final class TLSContext: @unchecked Sendable {
     }
 
     /// An encrypted key would make OpenSSL ask for a passphrase on the terminal; the service refuses it instead.
-    private static let refusePassphrase: @convention(c) (
-        UnsafeMutablePointer<CChar>?, Int32, Int32, UnsafeMutableRawPointer?
-    ) -> Int32 = { _, _, _, _ in 0 }
+    private static let refusePassphrase:
+        @convention(c) (
+            UnsafeMutablePointer<CChar>?, Int32, Int32, UnsafeMutableRawPointer?
+        ) -> Int32 = { _, _, _, _ in 0 }
 
     /// ALPN: `http/1.1` when the client offers it; a client that offers protocols but not this one gets the fatal
     /// `no_application_protocol` alert (RFC 7301 §3.2); a client without ALPN is served HTTP/1.1.
-    private static let selectALPN: @convention(c) (
-        OpaquePointer?, UnsafeMutablePointer<UnsafePointer<UInt8>?>?, UnsafeMutablePointer<UInt8>?,
-        UnsafePointer<UInt8>?, UInt32, UnsafeMutableRawPointer?
-    ) -> Int32 = { _, out, outLength, offered, offeredLength, _ in
-        guard let out, let outLength, let offered else { return SSL_TLSEXT_ERR_ALERT_FATAL }
-        let wanted = Array("http/1.1".utf8)
-        var offset = 0
-        while offset < Int(offeredLength) {
-            let length = Int(offered[offset])
-            let start = offset + 1
-            guard start + length <= Int(offeredLength) else { break }
-            if length == wanted.count && (0..<length).allSatisfy({ offered[start + $0] == wanted[$0] }) {
-                out.pointee = offered + start
-                outLength.pointee = UInt8(length)
-                return SSL_TLSEXT_ERR_OK
+    private static let selectALPN:
+        @convention(c) (
+            OpaquePointer?, UnsafeMutablePointer<UnsafePointer<UInt8>?>?, UnsafeMutablePointer<UInt8>?,
+            UnsafePointer<UInt8>?, UInt32, UnsafeMutableRawPointer?
+        ) -> Int32 = { _, out, outLength, offered, offeredLength, _ in
+            guard let out, let outLength, let offered else { return SSL_TLSEXT_ERR_ALERT_FATAL }
+            let wanted = Array("http/1.1".utf8)
+            var offset = 0
+            while offset < Int(offeredLength) {
+                let length = Int(offered[offset])
+                let start = offset + 1
+                guard start + length <= Int(offeredLength) else { break }
+                if length == wanted.count && (0..<length).allSatisfy({ offered[start + $0] == wanted[$0] }) {
+                    out.pointee = offered + start
+                    outLength.pointee = UInt8(length)
+                    return SSL_TLSEXT_ERR_OK
+                }
+                offset = start + length
             }
-            offset = start + length
+            return SSL_TLSEXT_ERR_ALERT_FATAL
         }
-        return SSL_TLSEXT_ERR_ALERT_FATAL
-    }
 }

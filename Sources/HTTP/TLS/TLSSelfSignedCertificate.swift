@@ -12,7 +12,9 @@ public enum TLSSelfSignedCertificate {
     static let validDays = 365
 
     /// The certificate and key file paths in `directory`, generating them if missing, stale or not covering `hosts`.
-    public static func ensure(directory: String, hosts: [String]) throws(TLSError) -> (certificate: String, key: String, generated: Bool) {
+    public static func ensure(directory: String, hosts: [String]) throws(TLSError) -> (
+        certificate: String, key: String, generated: Bool
+    ) {
         let certificatePath = directory + "/" + certificateFileName
         let keyPath = directory + "/" + keyFileName
         let names = subjectNames(for: hosts)
@@ -44,10 +46,13 @@ public enum TLSSelfSignedCertificate {
     static func subjectNames(for hosts: [String]) -> [SubjectName] {
         var names: [SubjectName] = [.dns("localhost"), .ip("127.0.0.1"), .ip("::1")]
         for host in hosts where !["", "0.0.0.0", "::", "*"].contains(host) {
-            guard host.utf8.allSatisfy({ byte in
-                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-                    || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ":")
-            }) else { continue }
+            guard
+                host.utf8.allSatisfy({ byte in
+                    (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+                        || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                        || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ":")
+                })
+            else { continue }
             var buffer = in6_addr()
             let isAddress = inet_pton(AF_INET, host, &buffer) == 1 || inet_pton(AF_INET6, host, &buffer) == 1
             let name: SubjectName = isAddress ? .ip(host) : .dns(host.lowercased())

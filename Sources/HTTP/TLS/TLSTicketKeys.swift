@@ -38,10 +38,11 @@ final class TLSTicketKeys: Sendable {
     /// The key named in a presented ticket, and whether the ticket should be replaced by one under the newest key.
     func key(named name: UnsafePointer<UInt8>, now: UInt64 = MonotonicClock.now()) -> (key: Key, renew: Bool)? {
         keys.withLock { keys in
-            guard let index = keys.firstIndex(where: { key in
-                Self.age(key, now: now) < 2 * rotation.nanoseconds
-                    && key.name.withUnsafeBufferPointer { memcmp($0.baseAddress!, name, Self.nameLength) == 0 }
-            })
+            guard
+                let index = keys.firstIndex(where: { key in
+                    Self.age(key, now: now) < 2 * rotation.nanoseconds
+                        && key.name.withUnsafeBufferPointer { memcmp($0.baseAddress!, name, Self.nameLength) == 0 }
+                })
             else { return nil }
             let isNewest = index == keys.count - 1 && Self.age(keys[index], now: now) < rotation.nanoseconds
             return (keys[index], !isNewest)

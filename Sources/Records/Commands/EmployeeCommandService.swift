@@ -82,7 +82,9 @@ public struct EmployeeCommandService: Sendable {
     }
 
     /// Creates an employee under the next free employee number.
-    public func create(_ fields: EmployeeFields, passwordHash: String?, by actor: Actor) async throws(CommandError) -> CommandOutcome {
+    public func create(_ fields: EmployeeFields, passwordHash: String?, by actor: Actor) async throws(CommandError)
+        -> CommandOutcome
+    {
         let number: Int
         do {
             number = try await EmployeeNumbers(pool: pool).next()
@@ -90,7 +92,8 @@ public struct EmployeeCommandService: Sendable {
             throw .unavailable
         }
         guard let empNo = EmployeeNumber(number) else { throw .unavailable }
-        return try await execute(.create(empNo, fields, withPassword: passwordHash != nil), on: empNo, by: actor, passwordHash: passwordHash)
+        return try await execute(
+            .create(empNo, fields, withPassword: passwordHash != nil), on: empNo, by: actor, passwordHash: passwordHash)
     }
 
     /// The employee's state folded from its stream, with the stream's version and the times of its first and latest

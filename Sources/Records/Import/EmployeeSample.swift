@@ -20,12 +20,10 @@ public struct EmployeeSample: Sendable {
         let anyNumber = EmployeeNumber(1)!
         for employee in employees {
             let profile = employee.profile
-            if Self.formsAddress(SeedEmail.derived(firstName: profile.firstName.value, lastName: "x", empNo: anyNumber))
-            {
+            if Self.formsAddress(SeedEmail.derived(firstName: profile.firstName.value, lastName: "x", empNo: anyNumber)) {
                 firstNames.append(profile.firstName)
             }
-            if Self.formsAddress(SeedEmail.derived(firstName: "x", lastName: profile.lastName.value, empNo: anyNumber))
-            {
+            if Self.formsAddress(SeedEmail.derived(firstName: "x", lastName: profile.lastName.value, empNo: anyNumber)) {
                 lastNames.append(profile.lastName)
             }
             genders.append(profile.gender)

@@ -19,7 +19,8 @@ public struct ImportSummary: Sendable {
         let duplicates = count { $0 == .duplicateEmail }
         let existing = count { $0 == .existingEmployee }
         let other = rejections.count - invalid - duplicates - existing
-        var text = "imported \(importedEmployees) employees: \(events) events in \(String(format: "%.2f", seconds)) s "
+        var text =
+            "imported \(importedEmployees) employees: \(events) events in \(String(format: "%.2f", seconds)) s "
             + "(\(Int(eventsPerSecond.rounded())) events/s); rejected \(rejections.count) rows "
             + "(\(duplicates) duplicate emails, \(existing) existing employees, \(invalid) invalid rows"
             + (other > 0 ? ", \(other) other" : "") + ")"

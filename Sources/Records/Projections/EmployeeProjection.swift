@@ -69,7 +69,7 @@ public struct EmployeeProjection: InlineProjection {
                         updated_at = timestamptz 'epoch' + \(at) * interval '1 microsecond'
                     WHERE emp_no = \(empNo)
                     """
-                        )
+                )
             case .passwordChanged:
                 if let hash = request.attachments[Self.passwordHashAttachment] {
                     try connection.execute(
@@ -91,7 +91,8 @@ public struct EmployeeProjection: InlineProjection {
             if recorded.count == 1, let event = recorded.first,
                 case .updated(let updated) = try EmployeeEventCodec.domainEvent(event)
             {
-                updates.append(updated, empNo: try EmployeeProjection.employeeNumber(of: event.streamID), version: event.streamVersion,
+                updates.append(
+                    updated, empNo: try EmployeeProjection.employeeNumber(of: event.streamID), version: event.streamVersion,
                     at: event.recordedAtMicroseconds)
             } else {
                 try apply(recorded, of: request, on: connection)

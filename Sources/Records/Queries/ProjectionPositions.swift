@@ -16,9 +16,10 @@ public struct ProjectionPositions: Sendable {
     public static func read(from pool: PostgresPool) async throws -> ProjectionPositions {
         try await pool.withConnection { connection in
             let head = try connection.query("SELECT position FROM event_log_head").first?.decode(Int64.self, column: 0) ?? 0
-            let checkpoint = try connection.query(
-                "SELECT position FROM projection_checkpoints WHERE projection = \(EmployeeProjection.projectionName)"
-            ).first?.decode(Int64.self, column: 0) ?? 0
+            let checkpoint =
+                try connection.query(
+                    "SELECT position FROM projection_checkpoints WHERE projection = \(EmployeeProjection.projectionName)"
+                ).first?.decode(Int64.self, column: 0) ?? 0
             return ProjectionPositions(head: head, projectionCheckpoint: checkpoint)
         }
     }

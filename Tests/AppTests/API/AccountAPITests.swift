@@ -141,7 +141,8 @@ final class AccountAPITests: ServiceTestCase {
         let tokenAfterEnable = try await client.json("GET", "/employees/\(user)", token: newToken).status
         XCTAssertEqual(tokenAfterEnable, 200)
         let oldTokenAfterEnable = try await client.json("GET", "/employees/\(user)", token: oldToken).status
-        XCTAssertEqual(oldTokenAfterEnable, 401,
+        XCTAssertEqual(
+            oldTokenAfterEnable, 401,
             "tokens from before the disable stay invalid after the enable")
         let types = try await eventTypes(of: user)
         XCTAssertEqual(types, ["EmployeeCreated", "ScopeGranted", "EmployeeDisabled", "EmployeeEnabled"])
@@ -155,17 +156,20 @@ final class AccountAPITests: ServiceTestCase {
         let hash = try PasswordHasher().hash(current)
         let user = try await harness.makeEmployee(email: "user@example.com", scopes: [.userRead, .userWrite], passwordHash: hash)
         let other = try await harness.makeEmployee(email: "other@example.com")
-        let issued = try harness.service.issuerService.issue(empNo: Int64(user), clientID: "tests", scopes: [.userRead, .userWrite])
+        let issued = try harness.service.issuerService.issue(
+            empNo: Int64(user), clientID: "tests", scopes: [.userRead, .userWrite])
         let token = issued.token
         let path = "/employees/\(user)/password"
 
         let withoutCurrent = try await client.json("PUT", path, token: token, body: ["new_password": next])
         XCTAssertEqual(withoutCurrent.status, 422)
         XCTAssertTrue(withoutCurrent.text.contains("\"field\":\"current_password\""))
-        let wrong = try await client.json("PUT", path, token: token, body: ["current_password": "not my password at all", "new_password": next])
+        let wrong = try await client.json(
+            "PUT", path, token: token, body: ["current_password": "not my password at all", "new_password": next])
         XCTAssertEqual(wrong.status, 403)
         XCTAssertTrue(wrong.text.contains("current_password"))
-        let weak = try await client.json("PUT", path, token: token, body: ["current_password": current, "new_password": "password"])
+        let weak = try await client.json(
+            "PUT", path, token: token, body: ["current_password": current, "new_password": "password"])
         XCTAssertEqual(weak.status, 422)
         XCTAssertTrue(weak.text.contains("\"field\":\"new_password\""))
         let othersRecord = try await client.json(
@@ -186,7 +190,8 @@ final class AccountAPITests: ServiceTestCase {
         XCTAssertEqual(freshTokenStatus, 200)
 
         let stored = try await harness.service.context.pool.withConnection { connection in
-            try connection.query("SELECT password_hash FROM credentials WHERE emp_no = \(user)").first!.decode(String.self, column: 0)
+            try connection.query("SELECT password_hash FROM credentials WHERE emp_no = \(user)").first!.decode(
+                String.self, column: 0)
         }
         XCTAssertTrue(PasswordHasher().verify(next, against: stored))
         let leaked = try await harness.service.context.pool.withConnection { connection in
@@ -215,7 +220,8 @@ final class AccountAPITests: ServiceTestCase {
         let userTokenStatus = try await client.json("GET", "/employees/\(user)", token: userToken).status
         XCTAssertEqual(userTokenStatus, 401)
         let hash = try await harness.service.context.pool.withConnection { connection in
-            try connection.query("SELECT password_hash FROM credentials WHERE emp_no = \(user)").first!.decode(String.self, column: 0)
+            try connection.query("SELECT password_hash FROM credentials WHERE emp_no = \(user)").first!.decode(
+                String.self, column: 0)
         }
         XCTAssertTrue(PasswordHasher().verify(next, against: hash))
         let unknownField = try await client.json(

@@ -21,7 +21,8 @@ final class AuditAPITests: ServiceTestCase {
         let created = try await client.json(
             "POST", "/employees", token: adminToken,
             body: [
-                "first_name": "Bezalel", "last_name": "Simmel", "birth_date": "1964-06-02", "gender": "F", "hire_date": "1985-11-21",
+                "first_name": "Bezalel", "last_name": "Simmel", "birth_date": "1964-06-02", "gender": "F",
+                "hire_date": "1985-11-21",
                 "email": "bezalel@example.com",
             ])
         XCTAssertEqual(created.status, 201, created.text)
@@ -44,7 +45,8 @@ final class AuditAPITests: ServiceTestCase {
         let change = try XCTUnwrap(data["last_name"] as? [String: String])
         XCTAssertEqual(change, ["previous": "Simmel", "new": "Simmelsen"])
         let recordedAt = try XCTUnwrap(update["recorded_at"] as? String)
-        XCTAssertNotNil(recordedAt.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$"#, options: .regularExpression), recordedAt)
+        XCTAssertNotNil(
+            recordedAt.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$"#, options: .regularExpression), recordedAt)
         XCTAssertEqual((update["hash"] as? String)?.count, 64)
 
         let unknown = try await client.json("GET", "/employees/999999/history", token: token)

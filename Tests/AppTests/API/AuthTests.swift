@@ -39,14 +39,17 @@ final class AuthTests: ServiceTestCase {
         AccessTokenVerifier(keys: harness.service.keys, issuer: EmployeeService.issuer, audience: EmployeeService.audience)
     }
 
-    private func securityLog(kind: String) async throws -> [(principal: String?, username: String?, address: String?, reason: String, request: String?)] {
+    private func securityLog(kind: String) async throws -> [(
+        principal: String?, username: String?, address: String?, reason: String, request: String?
+    )] {
         await harness.service.context.securityLog.flush()
         return try await harness.service.context.pool.withConnection { connection in
             try connection.query(
                 "SELECT principal, attempted_username, client_address, reason, request_id FROM security_log WHERE kind = \(kind) ORDER BY id"
             ).map {
                 (
-                    try $0.decode(String?.self, column: 0), try $0.decode(String?.self, column: 1), try $0.decode(String?.self, column: 2),
+                    try $0.decode(String?.self, column: 0), try $0.decode(String?.self, column: 1),
+                    try $0.decode(String?.self, column: 2),
                     try $0.decode(String.self, column: 3), try $0.decode(String?.self, column: 4)
                 )
             }
@@ -57,8 +60,10 @@ final class AuthTests: ServiceTestCase {
     private func assertSecurityLogHolds(none secrets: [String], file: StaticString = #filePath, line: UInt = #line) async throws {
         await harness.service.context.securityLog.flush()
         let rows = try await harness.service.context.pool.withConnection { connection in
-            try connection.query("SELECT concat_ws(' ', kind, principal, attempted_username, client_address, reason, request_id) FROM security_log")
-                .map { try $0.decode(String.self, column: 0) }
+            try connection.query(
+                "SELECT concat_ws(' ', kind, principal, attempted_username, client_address, reason, request_id) FROM security_log"
+            )
+            .map { try $0.decode(String.self, column: 0) }
         }
         for secret in secrets {
             XCTAssertFalse(rows.contains { $0.contains(secret) }, "a secret reached the security log", file: file, line: line)
@@ -97,9 +102,10 @@ final class AuthTests: ServiceTestCase {
         XCTAssertEqual(implied.json["scope"] as? String, "user:read")
 
         let stored = try await harness.service.context.pool.withConnection { connection in
-            try connection.query("SELECT count(*), count(DISTINCT family_id) FROM refresh_tokens WHERE emp_no = \(empNo)").first.map {
-                (try $0.decode(Int.self, column: 0), try $0.decode(Int.self, column: 1))
-            }
+            try connection.query("SELECT count(*), count(DISTINCT family_id) FROM refresh_tokens WHERE emp_no = \(empNo)").first
+                .map {
+                    (try $0.decode(Int.self, column: 0), try $0.decode(Int.self, column: 1))
+                }
         }
         XCTAssertEqual(stored?.0, 3)
         XCTAssertEqual(stored?.1, 3, "every login starts a family")
@@ -114,7 +120,8 @@ final class AuthTests: ServiceTestCase {
     func testTheOriginalLoginPathWithoutGrantTypeAndWithAClientID() async throws {
         let empNo = try await makeUser("original@example.com", scopes: [.userRead])
         let response = try await client.form(
-            "/api/login", [("username", "original@example.com"), ("password", Self.password), ("scope", ""), ("client_id", "legacy-ui")])
+            "/api/login",
+            [("username", "original@example.com"), ("password", Self.password), ("scope", ""), ("client_id", "legacy-ui")])
         XCTAssertEqual(response.status, 200, response.text)
         let verified = try verifier.verify(try XCTUnwrap(response.json["access_token"] as? String))
         XCTAssertEqual(verified.empNo, Int64(empNo))
@@ -146,7 +153,12 @@ final class AuthTests: ServiceTestCase {
         }
         let failures = try await securityLog(kind: "login_failed")
         XCTAssertEqual(failures.map(\.reason), attempts.map(\.0))
-        XCTAssertEqual(failures.map(\.username), ["nobody@example.com", "right@example.com", "disabled@example.com", "nopassword@example.com", String(repeating: "a", count: 255)])
+        XCTAssertEqual(
+            failures.map(\.username),
+            [
+                "nobody@example.com", "right@example.com", "disabled@example.com", "nopassword@example.com",
+                String(repeating: "a", count: 255),
+            ])
         XCTAssertEqual(failures[2].principal, "employee:\(disabled)")
         try await assertSecurityLogHolds(none: [Self.password, "wrong password entirely", "anything at all"])
     }
@@ -163,9 +175,12 @@ final class AuthTests: ServiceTestCase {
             try await client.form("/auth/token", [("grant_type", "password"), ("password", Self.password)]), "invalid_request",
             "username is required")
         expect(
-            try await client.form("/auth/token", [("grant_type", "password"), ("username", "form@example.com")]), "invalid_request",
+            try await client.form("/auth/token", [("grant_type", "password"), ("username", "form@example.com")]),
+            "invalid_request",
             "password is required")
-        expect(try await client.form("/auth/token", [("grant_type", "refresh_token")]), "invalid_request", "refresh_token is required")
+        expect(
+            try await client.form("/auth/token", [("grant_type", "refresh_token")]), "invalid_request",
+            "refresh_token is required")
         expect(
             try await login("form@example.com", grantType: "client_credentials"), "unsupported_grant_type",
             "grant_type must be password or refresh_token")
@@ -176,16 +191,20 @@ final class AuthTests: ServiceTestCase {
             try await login("form@example.com", scope: "user:read  admin:read"), "invalid_scope",
             "scope must be space-separated names of known scopes")
         expect(
-            try await client.form("/auth/token", [("username", "form@example.com"), ("username", "other@example.com"), ("password", "x")]),
+            try await client.form(
+                "/auth/token", [("username", "form@example.com"), ("username", "other@example.com"), ("password", "x")]),
             "invalid_request", "A parameter appears more than once")
         expect(
-            try await client.form("/auth/token", [("username", "form@example.com"), ("password", Self.password), ("client_id", "a b")]),
+            try await client.form(
+                "/auth/token", [("username", "form@example.com"), ("password", Self.password), ("client_id", "a b")]),
             "invalid_request", "client_id must be 1 to 64 letters, digits or ._:-")
         expect(
             try await client.json("POST", "/auth/token", body: ["username": "form@example.com", "password": Self.password]),
             "invalid_request", "The body must be application/x-www-form-urlencoded")
         expect(
-            try await client.form("/auth/token?password=\(Self.password.replacingOccurrences(of: " ", with: "+"))", [("username", "form@example.com")]),
+            try await client.form(
+                "/auth/token?password=\(Self.password.replacingOccurrences(of: " ", with: "+"))",
+                [("username", "form@example.com")]),
             "invalid_request", "Credentials must be sent in the request body, not the query")
         let wrongMethod = try await client.send("GET", "/auth/token")
         XCTAssertEqual(wrongMethod.status, 405)
@@ -216,8 +235,10 @@ final class AuthTests: ServiceTestCase {
         XCTAssertTrue(PasswordHasher().verify("password", against: after.hash))
         XCTAssertEqual(after.changedAt, before.changedAt, "a rehash is not a password change: issued tokens stay valid")
         let events = try await harness.service.context.pool.withConnection { connection in
-            try connection.query("SELECT count(*) FROM events WHERE stream_id = \("employee-\(empNo)") AND event_type = 'PasswordChanged'")
-                .first!.decode(Int.self, column: 0)
+            try connection.query(
+                "SELECT count(*) FROM events WHERE stream_id = \("employee-\(empNo)") AND event_type = 'PasswordChanged'"
+            )
+            .first!.decode(Int.self, column: 0)
         }
         XCTAssertEqual(events, 1, "only the creation's PasswordChanged: the rehash appends no event")
         let accessToken = try XCTUnwrap(response.json["access_token"] as? String)
@@ -300,7 +321,8 @@ final class AuthTests: ServiceTestCase {
         let unrelatedStatus = try await client.json("GET", "/employees/\(empNo)", token: unrelatedAccess).status
         XCTAssertEqual(unrelatedStatus, 200, "another login's family is untouched")
         let revokedIDs = try await harness.service.context.pool.withConnection { connection in
-            try connection.query("SELECT count(*) FROM revoked_access_tokens WHERE emp_no = \(empNo)").first!.decode(Int.self, column: 0)
+            try connection.query("SELECT count(*) FROM revoked_access_tokens WHERE emp_no = \(empNo)").first!.decode(
+                Int.self, column: 0)
         }
         XCTAssertEqual(revokedIDs, 3, "revoked for every instance, not only this one")
 
@@ -339,7 +361,9 @@ final class AuthTests: ServiceTestCase {
         let wrongPassword = try await login("scoped@example.com", "not the password at all", scope: "audit:read")
         XCTAssertEqual(wrongPassword.json["error"] as? String, "invalid_grant", "the scope is judged only after the password")
         let failures = try await securityLog(kind: "login_failed")
-        XCTAssertEqual(failures.filter { $0.principal == "employee:\(empNo)" }.map(\.reason), ["invalid_scope", "invalid_scope", "bad_password"])
+        XCTAssertEqual(
+            failures.filter { $0.principal == "employee:\(empNo)" }.map(\.reason),
+            ["invalid_scope", "invalid_scope", "bad_password"])
     }
 
     func testRefreshReintersectsWithCurrentScopesRefusesBroaderScopesAndDisabledEmployees() async throws {
@@ -413,11 +437,13 @@ final class AuthTests: ServiceTestCase {
         XCTAssertEqual(after.status, 401)
         XCTAssertTrue(after.header("WWW-Authenticate")?.contains("error=\"invalid_token\"") == true)
         let stored = try await harness.service.context.pool.withConnection { connection in
-            try connection.query("SELECT count(*) FROM revoked_access_tokens WHERE emp_no = \(empNo)").first!.decode(Int.self, column: 0)
+            try connection.query("SELECT count(*) FROM revoked_access_tokens WHERE emp_no = \(empNo)").first!.decode(
+                Int.self, column: 0)
         }
         XCTAssertEqual(stored, 1, "kept for the next start and other instances")
 
-        let revokedRefresh = try await client.form("/auth/revoke", [("token", refreshToken), ("token_type_hint", "access_token")])
+        let revokedRefresh = try await client.form(
+            "/auth/revoke", [("token", refreshToken), ("token_type_hint", "access_token")])
         XCTAssertEqual(revokedRefresh.status, 200, "a wrong hint does not matter")
         let refreshed = try await refresh(refreshToken)
         XCTAssertEqual(refreshed.status, 400)

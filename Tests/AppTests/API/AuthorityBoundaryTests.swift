@@ -13,7 +13,8 @@ import XCTest
 final class AuthorityBoundaryTests: ServiceTestCase {
     private func eventCount(of empNo: Int) async throws -> Int {
         try await harness.service.context.pool.withConnection { connection in
-            try connection.query("SELECT count(*) FROM events WHERE stream_id = \("employee-\(empNo)")").first!.decode(Int.self, column: 0)
+            try connection.query("SELECT count(*) FROM events WHERE stream_id = \("employee-\(empNo)")").first!.decode(
+                Int.self, column: 0)
         }
     }
 
@@ -43,7 +44,12 @@ final class AuthorityBoundaryTests: ServiceTestCase {
         let denials = try await harness.service.context.pool.withConnection { connection in
             try connection.query(
                 "SELECT principal, attempted_username, reason FROM security_log WHERE kind = 'access_denied' ORDER BY id"
-            ).map { (try $0.decode(String.self, column: 0), try $0.decode(String.self, column: 1), try $0.decode(String.self, column: 2)) }
+            ).map {
+                (
+                    try $0.decode(String.self, column: 0), try $0.decode(String.self, column: 1),
+                    try $0.decode(String.self, column: 2)
+                )
+            }
         }
         XCTAssertEqual(denials.map(\.0), ["employee:\(admin)"])
         XCTAssertEqual(denials.map(\.1), ["employee:\(superUser)"])
@@ -54,7 +60,9 @@ final class AuthorityBoundaryTests: ServiceTestCase {
     /// caller's scopes (after implication) cover the target's.
     func testEachAccountCommandNeedsEveryScopeTheTargetHolds() async throws {
         let callers: [[Scope]] = [[.adminWrite, .scopeGrant], [.adminWrite, .scopeGrant, .auditRead], [.superAll]]
-        let targets: [[Scope]] = [[], [.userRead], [.userWrite], [.adminRead, .adminWrite], [.scopeGrant], [.auditRead], [.superAll]]
+        let targets: [[Scope]] = [
+            [], [.userRead], [.userWrite], [.adminRead, .adminWrite], [.scopeGrant], [.auditRead], [.superAll],
+        ]
         var emailCounter = 0
         func nextEmail() -> String {
             emailCounter += 1

@@ -72,7 +72,8 @@ final class AuthorizationMatrixTests: XCTestCase {
     private func runMatrix(_ harness: ServiceHarness) async throws {
         let routes = harness.service.routes
         XCTAssertFalse(routes.isEmpty)
-        let declaredPublic = Set(routes.filter { if case .public = $0.route.access { true } else { false } }.map { "\($0.method) \($0.pattern)" })
+        let declaredPublic = Set(
+            routes.filter { if case .public = $0.route.access { true } else { false } }.map { "\($0.method) \($0.pattern)" })
         XCTAssertEqual(declaredPublic, Self.publicRoutes, "the set of public routes changed: is that intended?")
 
         var holders: [Scope: Int] = [:]
@@ -98,7 +99,8 @@ final class AuthorizationMatrixTests: XCTestCase {
                     }
                     let target = ownTarget == true ? actor ?? other : other
                     let path = Self.concretePath(registered.pattern, empNo: target)
-                    let expectation = Self.expected(registered.route.access, held: caller.scopes, ownTarget: caller.scopes == nil ? nil : ownTarget)
+                    let expectation = Self.expected(
+                        registered.route.access, held: caller.scopes, ownTarget: caller.scopes == nil ? nil : ownTarget)
                     for method in methods {
                         var headers: [(String, String)] = []
                         if let actor, let scopes = caller.scopes {
@@ -111,7 +113,8 @@ final class AuthorizationMatrixTests: XCTestCase {
                         }
                         let response = try await harness.client.send(
                             method, path, headers: headers, body: body, headOnly: registered.route.operationID == "streamEvents")
-                        let label = "\(method) \(path) [\(registered.pattern)] as \(caller.name): expected \(expectation), got \(response.status)"
+                        let label =
+                            "\(method) \(path) [\(registered.pattern)] as \(caller.name): expected \(expectation), got \(response.status)"
                         XCTAssertLessThan(response.status, 500, label)
                         switch expectation {
                         case .unauthorized: XCTAssertEqual(response.status, 401, label)
@@ -141,8 +144,10 @@ final class AuthorizationMatrixTests: XCTestCase {
         XCTAssertEqual(Self.expected(.authenticated, held: [], ownTarget: nil), .allowed)
         XCTAssertEqual(Self.expected(.scopes([.adminWrite]), held: [.adminRead], ownTarget: nil), .forbidden)
         XCTAssertEqual(Self.expected(.scopes([.adminRead]), held: [.adminWrite], ownTarget: nil), .allowed)
-        XCTAssertEqual(Self.expected(.ownRecordOr(own: [.userRead], any: [.adminRead]), held: [.userRead], ownTarget: true), .allowed)
-        XCTAssertEqual(Self.expected(.ownRecordOr(own: [.userRead], any: [.adminRead]), held: [.userRead], ownTarget: false), .forbidden)
+        XCTAssertEqual(
+            Self.expected(.ownRecordOr(own: [.userRead], any: [.adminRead]), held: [.userRead], ownTarget: true), .allowed)
+        XCTAssertEqual(
+            Self.expected(.ownRecordOr(own: [.userRead], any: [.adminRead]), held: [.userRead], ownTarget: false), .forbidden)
         XCTAssertEqual(Self.expected(.ownRecordOnly([.userRead]), held: [.superAll], ownTarget: false), .forbidden)
         XCTAssertEqual(Self.expected(.scopes([.auditRead]), held: [.adminWrite], ownTarget: nil), .forbidden)
     }

@@ -57,7 +57,8 @@ final class CompatibilityRoutesTests: XCTestCase {
         XCTAssertEqual(login.status, 200, login.text)
         let token = try XCTUnwrap(login.json["access_token"] as? String)
         XCTAssertEqual(login.json["token_type"] as? String, "bearer")
-        XCTAssertEqual(Set((login.json["scope"] as? String)?.split(separator: " ").map(String.init) ?? []), ["user:read", "user:write"])
+        XCTAssertEqual(
+            Set((login.json["scope"] as? String)?.split(separator: " ").map(String.init) ?? []), ["user:read", "user:write"])
         let own = try await client.json("GET", "/emp/own-get-update/\(Self.beHai)", token: token)
         bodies.append(own.text)
         XCTAssertEqual(own.status, 200, own.text)
@@ -74,7 +75,8 @@ final class CompatibilityRoutesTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: url) }
         let rows = try EmployeeCSVReader.readAll(path: url.path, today: CalendarDate.todayUTC())
         let context = harness.service.context
-        return try await DemoSeed(pool: context.pool, appender: context.appender, today: { CalendarDate.todayUTC() }).run(sample: rows)
+        return try await DemoSeed(pool: context.pool, appender: context.appender, today: { CalendarDate.todayUTC() }).run(
+            sample: rows)
     }
 
     private func token(_ empNo: Int) throws -> String {

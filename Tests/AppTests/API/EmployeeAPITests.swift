@@ -65,16 +65,19 @@ final class EmployeeAPITests: ServiceTestCase {
         XCTAssertEqual(forged.status, 401)
         XCTAssertTrue(forged.header("WWW-Authenticate")?.contains("error=\"invalid_token\"") == true)
 
-        let weak = try await client.json("POST", "/employees", token: try harness.token(for: reader, scopes: [.userRead]), body: newEmployee)
+        let weak = try await client.json(
+            "POST", "/employees", token: try harness.token(for: reader, scopes: [.userRead]), body: newEmployee)
         XCTAssertEqual(weak.status, 403)
         XCTAssertEqual(weak.json["detail"] as? String, "Not enough permissions")
-        XCTAssertEqual(weak.header("WWW-Authenticate"), "Bearer realm=\"employees\", error=\"insufficient_scope\", scope=\"admin:write\"")
+        XCTAssertEqual(
+            weak.header("WWW-Authenticate"), "Bearer realm=\"employees\", error=\"insufficient_scope\", scope=\"admin:write\"")
 
         let after = try await logPosition()
         XCTAssertEqual(before, after, "no refused command appended anything")
         await harness.service.context.securityLog.flush()
         let denials = try await harness.service.context.pool.withConnection { connection in
-            try connection.query("SELECT count(*) FROM security_log WHERE kind = 'access_denied'").first!.decode(Int.self, column: 0)
+            try connection.query("SELECT count(*) FROM security_log WHERE kind = 'access_denied'").first!.decode(
+                Int.self, column: 0)
         }
         XCTAssertEqual(denials, 1, "the authorization denial is in the security log")
     }
@@ -113,12 +116,17 @@ final class EmployeeAPITests: ServiceTestCase {
         XCTAssertEqual(patched.json["email"] as? String, "patch@example.com", "email is never changed by an update")
         XCTAssertEqual(patched.header("ETag"), "\"3\"")
         let data = try await harness.service.context.pool.withConnection { connection in
-            try connection.query("SELECT data::text FROM events WHERE stream_id = \("employee-\(user)") AND event_type = 'EmployeeUpdated'")
-                .map { try $0.decode(String.self, column: 0) }
+            try connection.query(
+                "SELECT data::text FROM events WHERE stream_id = \("employee-\(user)") AND event_type = 'EmployeeUpdated'"
+            )
+            .map { try $0.decode(String.self, column: 0) }
         }
-        XCTAssertEqual(data, [#"{"last_name": {"new": "Koblick", "previous": "Facello"}}"#], "only the changed field, with its previous value")
+        XCTAssertEqual(
+            data, [#"{"last_name": {"new": "Koblick", "previous": "Facello"}}"#],
+            "only the changed field, with its previous value")
 
-        let stale = try await client.json("PATCH", "/employees/\(user)", token: token, body: ["first_name": "Parto"], headers: [("If-Match", "\"2\"")])
+        let stale = try await client.json(
+            "PATCH", "/employees/\(user)", token: token, body: ["first_name": "Parto"], headers: [("If-Match", "\"2\"")])
         XCTAssertEqual(stale.status, 412)
         let unchanged = try await client.json("PATCH", "/employees/\(user)", token: token, body: ["last_name": "Koblick"])
         XCTAssertEqual(unchanged.status, 200)
@@ -134,7 +142,9 @@ final class EmployeeAPITests: ServiceTestCase {
         XCTAssertEqual(created.status, 201, created.text)
         let empNo = try XCTUnwrap(created.json["emp_no"] as? Int)
         var answers = [(created.text, created.header("ETag"))]
-        for body: [String: Any] in [["first_name": "Parto", "hire_date": "1986-01-02"], ["first_name": "Parto"], ["gender": "M"]] {
+        for body: [String: Any] in [
+            ["first_name": "Parto", "hire_date": "1986-01-02"], ["first_name": "Parto"], ["gender": "M"],
+        ] {
             let patched = try await client.json("PATCH", "/employees/\(empNo)", token: token, body: body)
             XCTAssertEqual(patched.status, 200, patched.text)
             answers.append((patched.text, patched.header("ETag")))

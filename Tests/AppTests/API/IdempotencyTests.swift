@@ -57,7 +57,8 @@ final class IdempotencyTests: ServiceTestCase {
         other["email"] = "someone.else@example.com"
         let different = try await client.json("POST", "/employees", token: token, body: other, headers: key)
         XCTAssertEqual(different.status, 422, "same key, different body")
-        let otherPath = try await client.json("PATCH", "/employees/\(admin)", token: token, body: ["first_name": "Kyoichi"], headers: key)
+        let otherPath = try await client.json(
+            "PATCH", "/employees/\(admin)", token: token, body: ["first_name": "Kyoichi"], headers: key)
         XCTAssertEqual(otherPath.status, 422, "same key, different method and path")
         let createdAfterMismatch = try await count("SELECT count(*) FROM events WHERE event_type = 'EmployeeCreated'")
         XCTAssertEqual(createdAfterMismatch, 2)
@@ -68,9 +69,11 @@ final class IdempotencyTests: ServiceTestCase {
         let second = try await harness.makeEmployee(email: "second@example.com", scopes: [.adminWrite])
         let secondToken = try harness.token(for: second, scopes: [.adminWrite])
         let key = [("Idempotency-Key", "shared")]
-        let mine = try await client.json("PATCH", "/employees/\(admin)", token: token, body: ["first_name": "Kyoichi"], headers: key)
+        let mine = try await client.json(
+            "PATCH", "/employees/\(admin)", token: token, body: ["first_name": "Kyoichi"], headers: key)
         XCTAssertEqual(mine.status, 200)
-        let theirs = try await client.json("PATCH", "/employees/\(second)", token: secondToken, body: ["first_name": "Anneke"], headers: key)
+        let theirs = try await client.json(
+            "PATCH", "/employees/\(second)", token: secondToken, body: ["first_name": "Anneke"], headers: key)
         XCTAssertEqual(theirs.status, 200, "another principal's key of the same name is another key")
         XCTAssertNil(theirs.header("Idempotent-Replayed"))
         XCTAssertEqual(theirs.json["first_name"] as? String, "Anneke")
@@ -105,7 +108,8 @@ final class IdempotencyTests: ServiceTestCase {
     func testMalformedKeysAreRefusedAndFailuresReleaseTheKey() async throws {
         let (_, token) = try await makeAdmin()
         for bad in [String(repeating: "k", count: 256), "two words", "caf\u{E9}"] {
-            let response = try await client.json("POST", "/employees", token: token, body: newEmployee, headers: [("Idempotency-Key", bad)])
+            let response = try await client.json(
+                "POST", "/employees", token: token, body: newEmployee, headers: [("Idempotency-Key", bad)])
             XCTAssertEqual(response.status, 400, bad)
         }
         let twice = try await client.json(
@@ -132,7 +136,9 @@ final class IdempotencyTests: ServiceTestCase {
     }
 
     /// A pending record whose lease ran out: the process died after the claim. The log tells whether it committed.
-    private func insertStaleClaim(principal: Int, key: String, method: HTTPMethod, path: String, leaseExpired: Bool = true) async throws {
+    private func insertStaleClaim(principal: Int, key: String, method: HTTPMethod, path: String, leaseExpired: Bool = true)
+        async throws
+    {
         let fingerprint = IdempotencyMiddleware.fingerprint(of: try HTTPRequest(method: method, target: path))
         let lease = leaseExpired ? -5 : 60
         try await harness.service.context.pool.withConnection { connection in
@@ -167,14 +173,17 @@ final class IdempotencyTests: ServiceTestCase {
         let (admin, token) = try await makeAdmin()
         let user = try await harness.makeEmployee(email: "user@example.com")
         try await insertStaleClaim(principal: admin, key: "disable-2", method: .POST, path: "/employees/\(user)/disable")
-        let retry = try await client.json("POST", "/employees/\(user)/disable", token: token, headers: [("Idempotency-Key", "disable-2")])
+        let retry = try await client.json(
+            "POST", "/employees/\(user)/disable", token: token, headers: [("Idempotency-Key", "disable-2")])
         XCTAssertEqual(retry.status, 200, retry.text)
         XCTAssertEqual(retry.json["disabled"] as? Bool, true)
         let disabledAfterRetry = try await count("SELECT count(*) FROM events WHERE event_type = 'EmployeeDisabled'")
         XCTAssertEqual(disabledAfterRetry, 1)
 
-        try await insertStaleClaim(principal: admin, key: "enable-1", method: .POST, path: "/employees/\(user)/enable", leaseExpired: false)
-        let running = try await client.json("POST", "/employees/\(user)/enable", token: token, headers: [("Idempotency-Key", "enable-1")])
+        try await insertStaleClaim(
+            principal: admin, key: "enable-1", method: .POST, path: "/employees/\(user)/enable", leaseExpired: false)
+        let running = try await client.json(
+            "POST", "/employees/\(user)/enable", token: token, headers: [("Idempotency-Key", "enable-1")])
         XCTAssertEqual(running.status, 409)
         XCTAssertEqual(running.header("Retry-After"), "1")
         let enabledEvents = try await count("SELECT count(*) FROM events WHERE event_type = 'EmployeeEnabled'")
@@ -194,6 +203,7 @@ final class IdempotencyTests: ServiceTestCase {
             method: .PUT, target: "/employees/2/password", headers: ["Content-Type": "application/json"],
             body: Array(#"{"new_password": "first secret words here"}"#.utf8))
         XCTAssertNotEqual(
-            IdempotencyMiddleware.fingerprint(of: try request("first secret words here")), IdempotencyMiddleware.fingerprint(of: other))
+            IdempotencyMiddleware.fingerprint(of: try request("first secret words here")),
+            IdempotencyMiddleware.fingerprint(of: other))
     }
 }

@@ -22,10 +22,13 @@ final class InputHardeningTests: ServiceTestCase {
         let token = try harness.token(for: admin, scopes: [.adminWrite])
         let eventsBefore = try await eventCount()
         for (name, message) in [
-            ("Ann\u{202E}a", "contains characters that are not allowed"), ("\u{2067}Bob", "contains characters that are not allowed"),
-            ("\u{200B}\u{200B}", "must contain a visible character"), ("\u{200C}\u{200D}\u{2060}", "must contain a visible character"),
+            ("Ann\u{202E}a", "contains characters that are not allowed"),
+            ("\u{2067}Bob", "contains characters that are not allowed"),
+            ("\u{200B}\u{200B}", "must contain a visible character"),
+            ("\u{200C}\u{200D}\u{2060}", "must contain a visible character"),
         ] {
-            let created = try await client.json("POST", "/employees", token: token, body: newEmployee(firstName: name, email: "x@example.com"))
+            let created = try await client.json(
+                "POST", "/employees", token: token, body: newEmployee(firstName: name, email: "x@example.com"))
             XCTAssertEqual(created.status, 422, created.text)
             XCTAssertTrue(created.text.contains("\"field\":\"first_name\""), created.text)
             XCTAssertTrue(created.text.contains(message), created.text)
@@ -45,7 +48,8 @@ final class InputHardeningTests: ServiceTestCase {
         let token = try harness.token(for: admin, scopes: [.adminWrite])
         let decomposed = "Jose\u{301}"
         let created = try await client.json(
-            "POST", "/employees", token: token, body: newEmployee(firstName: decomposed, lastName: "Nu\u{303}n\u{303}ez", email: "jose@example.com"))
+            "POST", "/employees", token: token,
+            body: newEmployee(firstName: decomposed, lastName: "Nu\u{303}n\u{303}ez", email: "jose@example.com"))
         XCTAssertEqual(created.status, 201, created.text)
         let empNo = try XCTUnwrap(created.json["emp_no"] as? Int)
         let stored = try await harness.service.context.pool.withConnection { connection in
@@ -81,7 +85,10 @@ final class InputHardeningTests: ServiceTestCase {
             XCTAssertEqual(response.status, 400, "\(invalid): \(response.text)")
             XCTAssertTrue(response.text.contains("\"field\":\"as_of\""), response.text)
         }
-        for valid in ["2099-01-01T12:00:00Z", "2099-01-01T12:00:00.123456+02:00", "2099-01-01t12:00:00z", "2099-01-01", "2024-02-29T00:00:00-05:30"] {
+        for valid in [
+            "2099-01-01T12:00:00Z", "2099-01-01T12:00:00.123456+02:00", "2099-01-01t12:00:00z", "2099-01-01",
+            "2024-02-29T00:00:00-05:30",
+        ] {
             let encoded = valid.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             let response = try await client.json("GET", "/employees/\(user)?as_of=\(encoded)", token: token)
             XCTAssertNotEqual(response.status, 400, "\(valid): \(response.text)")

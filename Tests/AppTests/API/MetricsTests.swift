@@ -59,7 +59,8 @@ final class MetricsTests: ServiceTestCase {
         XCTAssertEqual(buckets.count, RequestMetrics.bucketBounds.count + 1)
         var previous = 0.0
         for bound in RequestMetrics.bucketBounds {
-            let value = try XCTUnwrap(samples[#"\#(duration)_bucket{operation="health",method="GET",le="\#(PrometheusText.format(bound))"}"#])
+            let value = try XCTUnwrap(
+                samples[#"\#(duration)_bucket{operation="health",method="GET",le="\#(PrometheusText.format(bound))"}"#])
             XCTAssertGreaterThanOrEqual(value, previous, "buckets are cumulative")
             previous = value
         }

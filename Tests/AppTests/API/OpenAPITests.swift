@@ -46,7 +46,10 @@ final class OpenAPITests: XCTestCase {
         let served = Set(router.entries.map { "\($0.method.rawValue) \(OpenAPIDocument.openAPIPath($0.pattern))" })
         XCTAssertEqual(documented, served)
         XCTAssertEqual(router.entries.count, harness.service.routes.count)
-        for expected in ["GET /openapi.json", "GET /metrics", "GET /events/stream", "GET /employees/{emp_no}/history", "PATCH /employees/{emp_no}"] {
+        for expected in [
+            "GET /openapi.json", "GET /metrics", "GET /events/stream", "GET /employees/{emp_no}/history",
+            "PATCH /employees/{emp_no}",
+        ] {
             XCTAssertTrue(documented.contains(expected), expected)
         }
         let ids = operations(document).values.compactMap { $0["operationId"] as? String }
@@ -71,7 +74,8 @@ final class OpenAPITests: XCTestCase {
             case .ownRecordOr(let own, let any):
                 XCTAssertEqual(security, [["oauth2": own.scopes.map(\.rawValue)], ["oauth2": any.scopes.map(\.rawValue)]], key)
             }
-            if case .public = registered.route.access {} else {
+            if case .public = registered.route.access {
+            } else {
                 XCTAssertNotNil(responses["401"], key)
                 XCTAssertNotNil(responses["403"], key)
             }
@@ -90,7 +94,9 @@ final class OpenAPITests: XCTestCase {
         XCTAssertEqual(empNo["required"] as? Bool, true)
         XCTAssertEqual((empNo["schema"] as? [String: Any])?["type"] as? String, "integer")
         for (key, operation) in operations where key.contains("{") {
-            let names = (operation["parameters"] as? [[String: Any]] ?? []).filter { $0["in"] as? String == "path" }.compactMap { $0["name"] as? String }
+            let names = (operation["parameters"] as? [[String: Any]] ?? []).filter { $0["in"] as? String == "path" }.compactMap {
+                $0["name"] as? String
+            }
             XCTAssertFalse(names.isEmpty, "\(key) declares its path parameters")
         }
 
@@ -109,7 +115,9 @@ final class OpenAPITests: XCTestCase {
         let response = try await harness.client.send("GET", "/openapi.json")
         let document = response.json
         let schemas = try XCTUnwrap((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
-        for name in ["EmployeeRecord", "EmployeeCreate", "EmployeePatch", "Problem", "TokenResponse", "LoggedEvent", "EventLogPage"] {
+        for name in [
+            "EmployeeRecord", "EmployeeCreate", "EmployeePatch", "Problem", "TokenResponse", "LoggedEvent", "EventLogPage",
+        ] {
             XCTAssertNotNil(schemas[name], name)
         }
         let references = response.text.matches(of: /"\$ref":"#\/components\/schemas\/([A-Za-z]+)"/).map { String($0.output.1) }
@@ -124,9 +132,11 @@ final class OpenAPITests: XCTestCase {
         XCTAssertNotNil(created)
 
         let admin = try await harness.makeEmployee(email: "admin@example.com", scopes: [.adminRead])
-        let record = try await harness.client.json("GET", "/employees/\(admin)", token: try harness.token(for: admin, scopes: [.adminRead]))
+        let record = try await harness.client.json(
+            "GET", "/employees/\(admin)", token: try harness.token(for: admin, scopes: [.adminRead]))
         let recordSchema = try XCTUnwrap(schemas["EmployeeRecord"] as? [String: Any])
-        XCTAssertEqual(Set(recordSchema["required"] as? [String] ?? []), Set(record.json.keys), "the schema matches a real record")
+        XCTAssertEqual(
+            Set(recordSchema["required"] as? [String] ?? []), Set(record.json.keys), "the schema matches a real record")
     }
 
     /// The document is as strict as the API: bodies with their media types, bounded integers, patterns.
@@ -138,7 +148,9 @@ final class OpenAPITests: XCTestCase {
         for key in ["POST /auth/token", "POST /api/login", "POST /auth/revoke", "POST /emp/admin-save", "POST /emp/user-save"] {
             XCTAssertNotNil(body(key)?["application/x-www-form-urlencoded"], key)
         }
-        for key in ["POST /employees", "PATCH /employees/{emp_no}", "POST /employees/{emp_no}/scopes", "PUT /employees/{emp_no}/password"] {
+        for key in [
+            "POST /employees", "PATCH /employees/{emp_no}", "POST /employees/{emp_no}/scopes", "PUT /employees/{emp_no}/password",
+        ] {
             XCTAssertNotNil(body(key)?["application/json"], key)
         }
         let events = try XCTUnwrap(operations["GET /events"]?["parameters"] as? [[String: Any]])

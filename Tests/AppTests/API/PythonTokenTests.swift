@@ -20,7 +20,8 @@ final class PythonTokenTests: XCTestCase {
 
     func testHS256TokensMintedInPythonWithTheSharedSecretAreAccepted() async throws {
         let secret = "python-shared-secret-" + UUID().uuidString
-        try await run(mode: "hs256", environment: ["EMPLOYEES_JWT_HS256_SECRET": secret], extra: ["EMPLOYEES_TEST_HS256_SECRET": secret])
+        try await run(
+            mode: "hs256", environment: ["EMPLOYEES_JWT_HS256_SECRET": secret], extra: ["EMPLOYEES_TEST_HS256_SECRET": secret])
     }
 
     private func run(mode: String, environment: [String: String], extra: [String: String] = [:]) async throws {

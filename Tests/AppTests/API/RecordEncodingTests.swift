@@ -32,7 +32,10 @@ final class RecordEncodingTests: XCTestCase {
         }
         let encoded = try records.map { String(decoding: try JSONResponse.encoder.encode($0), as: UTF8.self) }
         let pages = [
-            (EmployeePage(items: records, nextAfter: 502), #"{"items":["# + encoded.joined(separator: ",") + #"],"next_after":502}"#),
+            (
+                EmployeePage(items: records, nextAfter: 502),
+                #"{"items":["# + encoded.joined(separator: ",") + #"],"next_after":502}"#
+            ),
             (EmployeePage(items: [], nextAfter: nil), #"{"items":[],"next_after":null}"#),
         ]
         for (page, expected) in pages {

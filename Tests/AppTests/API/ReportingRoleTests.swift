@@ -49,14 +49,16 @@ final class ReportingRoleTests: XCTestCase {
             "SELECT table_name::text FROM information_schema.views WHERE table_schema = 'reporting' ORDER BY 1"
         ).map { try $0.decode(String.self, column: 0) }
         XCTAssertEqual(
-            Set(["employees", "scope_assignments", "headcount_by_hire_year_and_gender", "changes_per_day"]).subtracting(views), [],
+            Set(["employees", "scope_assignments", "headcount_by_hire_year_and_gender", "changes_per_day"]).subtracting(views),
+            [],
             "every view of sql/0004 is there")
         for view in views {
             XCTAssertNoThrow(try connection.query(PostgresQuery(unsafeSQL: "SELECT * FROM reporting.\(view)")), view)
         }
         XCTAssertEqual(try connection.query("SELECT count(*) FROM reporting.employees").first?.decode(Int.self, column: 0), 2)
         XCTAssertEqual(
-            try connection.query("SELECT scope FROM reporting.scope_assignments").first?.decode(String.self, column: 0), "admin:read")
+            try connection.query("SELECT scope FROM reporting.scope_assignments").first?.decode(String.self, column: 0),
+            "admin:read")
         XCTAssertEqual(
             try connection.query("SELECT sum(headcount)::int FROM reporting.headcount_by_hire_year_and_gender").first?
                 .decode(Int.self, column: 0), 2)
@@ -91,6 +93,7 @@ final class ReportingRoleTests: XCTestCase {
         let owner = try PostgresConnection.connect(to: harness.database)
         try owner.execute("CREATE VIEW reporting.later_view AS SELECT count(*) AS employees FROM public.employees")
         let connection = try connectAsReporting()
-        XCTAssertEqual(try connection.query("SELECT employees::int FROM reporting.later_view").first?.decode(Int.self, column: 0), 0)
+        XCTAssertEqual(
+            try connection.query("SELECT employees::int FROM reporting.later_view").first?.decode(Int.self, column: 0), 0)
     }
 }

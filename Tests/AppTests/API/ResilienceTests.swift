@@ -1,5 +1,5 @@
-import EventStore
 import Employees
+import EventStore
 import Foundation
 import Glibc
 import Postgres
@@ -129,7 +129,9 @@ final class ResilienceTests: XCTestCase {
 
     static func projectionRows(_ pool: PostgresPool) async throws -> [String] {
         try await pool.withConnection { connection in
-            try connection.query("SELECT row_to_json(e)::text FROM employees e ORDER BY emp_no").map { try $0.decode(String.self, column: 0) }
+            try connection.query("SELECT row_to_json(e)::text FROM employees e ORDER BY emp_no").map {
+                try $0.decode(String.self, column: 0)
+            }
                 + connection.query("SELECT row_to_json(s)::text FROM employee_scopes s ORDER BY emp_no, scope").map {
                     try $0.decode(String.self, column: 0)
                 }
@@ -140,7 +142,8 @@ final class ResilienceTests: XCTestCase {
     static func bootstrapAdmin(_ configuration: ServiceConfiguration) async throws -> Int {
         let database = try DatabaseRuntime.open(configuration, log: { _ in })
         let services = CommandLineServices(database: database)
-        let commands = EmployeeCommandService(pool: services.pool, appender: services.appender, today: { CalendarDate.todayUTC() })
+        let commands = EmployeeCommandService(
+            pool: services.pool, appender: services.appender, today: { CalendarDate.todayUTC() })
         let fields = ServiceHarness.defaultFields
         var withEmail = fields
         withEmail.email = "root@example.com"

@@ -54,7 +54,8 @@ final class SchemathesisTests: XCTestCase {
 
     /// Runs a process to completion (killing it past `timeLimit`) and returns its status and combined output.
     static func run(_ executable: String, _ arguments: [String], environment: [String: String]) async throws -> (Int32, String) {
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("schemathesis-\(UUID().uuidString).log").path
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("schemathesis-\(UUID().uuidString).log")
+            .path
         guard FileManager.default.createFile(atPath: outputPath, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))

@@ -40,8 +40,11 @@ final class TokenAttackTests: XCTestCase {
         ]
     }
 
-    private func claims(replacing changes: [String: String] = [:], removing removed: Set<String> = [], extra: String = "") -> String {
-        let members = claimPairs().filter { !removed.contains($0.0) }.map { name, value in "\"\(name)\":\(changes[name] ?? value)" }
+    private func claims(replacing changes: [String: String] = [:], removing removed: Set<String> = [], extra: String = "")
+        -> String
+    {
+        let members = claimPairs().filter { !removed.contains($0.0) }.map { name, value in "\"\(name)\":\(changes[name] ?? value)"
+        }
         return "{" + members.joined(separator: ",") + extra + "}"
     }
 
@@ -51,16 +54,19 @@ final class TokenAttackTests: XCTestCase {
         return input + "." + Base64URL.encode(try harness.service.keys.signingKey.sign(Array(input.utf8)))
     }
 
-    private func assertRefused(_ token: String, _ label: String, file: StaticString = #filePath, line: UInt = #line) async throws {
+    private func assertRefused(_ token: String, _ label: String, file: StaticString = #filePath, line: UInt = #line) async throws
+    {
         let response = try await harness.client.send("GET", "/me", headers: [("Authorization", "Bearer \(token)")])
         XCTAssertEqual(response.status, 401, "\(label): \(response.text)", file: file, line: line)
         XCTAssertTrue(
-            response.header("WWW-Authenticate")?.contains("error=\"invalid_token\"") == true, "\(label): \(response.header("WWW-Authenticate") ?? "none")",
+            response.header("WWW-Authenticate")?.contains("error=\"invalid_token\"") == true,
+            "\(label): \(response.header("WWW-Authenticate") ?? "none")",
             file: file, line: line)
     }
 
     func testTheControlTokenBuiltByTheseHelpersIsAccepted() async throws {
-        let response = try await harness.client.send("GET", "/me", headers: [("Authorization", "Bearer \(try signed(header(), claims()))")])
+        let response = try await harness.client.send(
+            "GET", "/me", headers: [("Authorization", "Bearer \(try signed(header(), claims()))")])
         XCTAssertEqual(response.status, 200, response.text)
     }
 
@@ -79,28 +85,35 @@ final class TokenAttackTests: XCTestCase {
         let publicKey = try XCTUnwrap(Base64URL.decode(x))
         for (name, secret) in [("raw public key", publicKey), ("JWK x text", Array(x.utf8))] {
             let input = part(header(alg: "HS256")) + "." + part(validClaims)
-            try await assertRefused(input + "." + Base64URL.encode(HMAC.sha256(key: secret, message: Array(input.utf8))), "HS256 with the \(name)")
+            try await assertRefused(
+                input + "." + Base64URL.encode(HMAC.sha256(key: secret, message: Array(input.utf8))), "HS256 with the \(name)")
         }
         try await assertRefused(try signed(header(alg: "ES256"), validClaims), "alg that is not the key's")
     }
 
     func testHostileHeadersAreRefusedEvenWithAGenuineSignature() async throws {
         let validClaims = claims()
-        for kid in ["../../../../etc/passwd", "' OR '1'='1", "x'; DROP TABLE employees;--", String(repeating: "k", count: 2000), ""] {
+        for kid in [
+            "../../../../etc/passwd", "' OR '1'='1", "x'; DROP TABLE employees;--", String(repeating: "k", count: 2000), "",
+        ] {
             try await assertRefused(try signed(header(kid: kid), validClaims), "kid \(kid.prefix(30))")
         }
         try await assertRefused(try signed(#"{"alg":"EdDSA","typ":"at+jwt"}"#, validClaims), "no kid")
         for extra in [
             #","jku":"http://127.0.0.1:1/jwks.json""#, #","x5u":"http://127.0.0.1:1/cert.pem""#,
-            #","jwk":{"kty":"OKP","crv":"Ed25519","x":"AAAA"}"#, #","x5c":["AAAA"]"#, #","crit":["exp"]"#, #","crit":["b64"],"b64":false"#,
+            #","jwk":{"kty":"OKP","crv":"Ed25519","x":"AAAA"}"#, #","x5c":["AAAA"]"#, #","crit":["exp"]"#,
+            #","crit":["b64"],"b64":false"#,
         ] {
             try await assertRefused(try signed(header(extra: extra), validClaims), "header with \(extra)")
         }
         for typ in ["JWT", "jwt", "at+jwt2", ""] {
             try await assertRefused(try signed(header(typ: typ), validClaims), "typ \(typ)")
         }
-        try await assertRefused(try signed(#"{"alg":"EdDSA","alg":"none","typ":"at+jwt","kid":"\#(keyID)"}"#, validClaims), "duplicate alg")
-        try await assertRefused(try signed(#"{"alg":"EdDSA","typ":"at+jwt","kid":"\#(keyID)","k\u0069d":"x"}"#, validClaims), "duplicate kid after unescaping")
+        try await assertRefused(
+            try signed(#"{"alg":"EdDSA","alg":"none","typ":"at+jwt","kid":"\#(keyID)"}"#, validClaims), "duplicate alg")
+        try await assertRefused(
+            try signed(#"{"alg":"EdDSA","typ":"at+jwt","kid":"\#(keyID)","k\u0069d":"x"}"#, validClaims),
+            "duplicate kid after unescaping")
         // Balanced nesting must stay under the 8 KiB token limit to reach the parser over HTTP; 10,000 levels
         // (balanced) are checked in-process below, and unclosed over HTTP, where the size limit answers first.
         let deep = { (depth: Int, closed: Bool) in
@@ -110,12 +123,17 @@ final class TokenAttackTests: XCTestCase {
         try await assertRefused(try signed(deep(2_500, true), validClaims), "2,500-deep header")
         try await assertRefused(try signed(deep(10_000, false), validClaims), "10,000-deep unclosed header")
         let unlimited = AccessTokenVerifier(
-            keys: harness.service.keys, issuer: EmployeeService.issuer, audience: EmployeeService.audience, maximumTokenSize: 1 << 20)
+            keys: harness.service.keys, issuer: EmployeeService.issuer, audience: EmployeeService.audience,
+            maximumTokenSize: 1 << 20)
         XCTAssertThrowsError(try unlimited.verify(try signed(deep(10_000, true), validClaims))) { error in
             XCTAssertEqual(error as? TokenError, .invalidHeader, "refused by the parser's depth limit, without a stack overflow")
         }
-        XCTAssertThrowsError(try unlimited.verify(try signed(header(), claims(extra: #","x":"# + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)))))
-        { error in
+        XCTAssertThrowsError(
+            try unlimited.verify(
+                try signed(
+                    header(),
+                    claims(extra: #","x":"# + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000))))
+        ) { error in
             XCTAssertEqual(error as? TokenError, .invalidClaims)
         }
     }
@@ -137,7 +155,10 @@ final class TokenAttackTests: XCTestCase {
             ("unknown employee", claims(replacing: ["sub": #""employee:999999""#, "emp_no": "999999"])),
             ("duplicate sub", claims(extra: #","sub":"employee:1""#)),
             ("duplicate emp_no", claims(extra: #","emp_no":1"#)),
-            ("2,500-deep claims", claims(extra: #","x":"# + String(repeating: "[", count: 2_500) + String(repeating: "]", count: 2_500))),
+            (
+                "2,500-deep claims",
+                claims(extra: #","x":"# + String(repeating: "[", count: 2_500) + String(repeating: "]", count: 2_500))
+            ),
             ("10,000-deep unclosed claims", claims(extra: #","x":"# + String(repeating: "[", count: 10_000))),
             ("claims not an object", "[1,2,3]"),
             ("claims not JSON", "not json"),
@@ -164,7 +185,8 @@ final class TokenAttackTests: XCTestCase {
         // in a non-canonical way, which a lenient decoder would accept.
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
         let last = try XCTUnwrap(alphabet.firstIndex(of: parts[2].last!))
-        try await assertRefused(parts[0] + "." + parts[1] + "." + String(parts[2].dropLast()) + String(alphabet[last | 1]), "non-canonical signature")
+        try await assertRefused(
+            parts[0] + "." + parts[1] + "." + String(parts[2].dropLast()) + String(alphabet[last | 1]), "non-canonical signature")
         let standardBase64 = valid.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         if standardBase64 != valid { try await assertRefused(standardBase64, "standard base64 alphabet") }
         try await assertRefused("\(parts[0]).\(parts[1]).\(parts[2]).\(parts[2])", "five parts")

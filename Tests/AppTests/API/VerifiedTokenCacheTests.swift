@@ -34,4 +34,3 @@ final class VerifiedTokenCacheTests: XCTestCase {
         XCTAssertEqual(cache.lookup("c"), entry)
     }
 }
-

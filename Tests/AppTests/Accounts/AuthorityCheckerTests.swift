@@ -35,7 +35,8 @@ final class AuthorityCheckerTests: XCTestCase {
                 "EmployeeCreated", on: empNo, by: actor,
                 data: [
                     "emp_no": .int(Int64(empNo)), "first_name": .string("Georgi"), "last_name": .string("Facello"),
-                    "birth_date": .string("1953-09-02"), "gender": .string("M"), "hire_date": .string("1986-06-26"), "email": .string("e\(empNo)@example.com"),
+                    "birth_date": .string("1953-09-02"), "gender": .string("M"), "hire_date": .string("1986-06-26"),
+                    "email": .string("e\(empNo)@example.com"),
                 ])
         }
 
@@ -48,7 +49,9 @@ final class AuthorityCheckerTests: XCTestCase {
         }
 
         mutating func update(_ empNo: Int, by actor: String?) {
-            append("EmployeeUpdated", on: empNo, by: actor, data: ["first_name": .object(["previous": .string("Georgi"), "new": .string("Jorge")])])
+            append(
+                "EmployeeUpdated", on: empNo, by: actor,
+                data: ["first_name": .object(["previous": .string("Georgi"), "new": .string("Jorge")])])
         }
 
         func check() -> AuthorityChecker {
@@ -138,7 +141,9 @@ final class AuthorityCheckerTests: XCTestCase {
         XCTAssertEqual(found[4].1, .subjectHoldsMore([.auditRead]))
         let text = AuthorityReportText.render(log.check())
         XCTAssertTrue(
-            text.contains("VIOLATION: position 5: employee:1 recorded PasswordChanged on employee-2, an account holding super:* the actor lacked"),
+            text.contains(
+                "VIOLATION: position 5: employee:1 recorded PasswordChanged on employee-2, an account holding super:* the actor lacked"
+            ),
             text)
     }
 
@@ -168,7 +173,9 @@ final class AuthorityCheckerTests: XCTestCase {
         log.append("EmployeeFired", on: 2, by: "employee:1")  // 11: no command produces this
         let found = violations(log)
         XCTAssertEqual(found.map(\.0), [4, 7, 8, 9, 10, 11])
-        XCTAssertEqual(found.map(\.1), [.actorDisabled, .unknownActor, .unidentifiedActor, .unidentifiedActor, .unidentifiedActor, .unknownEventType])
+        XCTAssertEqual(
+            found.map(\.1),
+            [.actorDisabled, .unknownActor, .unidentifiedActor, .unidentifiedActor, .unidentifiedActor, .unknownEventType])
     }
 
     func testTheReportNamesPositionActorTypeAndMissingScope() {
@@ -178,7 +185,8 @@ final class AuthorityCheckerTests: XCTestCase {
         log.update(1, by: "employee:2")
         let checker = log.check()
         let text = AuthorityReportText.render(checker)
-        XCTAssertTrue(text.contains("VIOLATION: position 3: employee:2 recorded EmployeeUpdated on employee-1 without admin:write"), text)
+        XCTAssertTrue(
+            text.contains("VIOLATION: position 3: employee:2 recorded EmployeeUpdated on employee-1 without admin:write"), text)
         XCTAssertTrue(text.contains("1 of 3 events"), text)
         XCTAssertTrue(AuthorityReportText.render(AuthorityChecker()).contains("authority intact"))
     }
@@ -199,7 +207,8 @@ final class VerifyLogAuthorityTests: XCTestCase {
         let harness = try await ServiceHarness.start()
         do {
             let cluster = try TestCluster.shared()
-            let url = "host=\(cluster.socketDirectory) port=\(cluster.settings.port) user=postgres dbname=\(harness.database.database)"
+            let url =
+                "host=\(cluster.socketDirectory) port=\(cluster.settings.port) user=postgres dbname=\(harness.database.database)"
             let dataDirectory = try TestCluster.makeTemporaryFolder()
             let reader = try await harness.makeEmployee(email: "reader@example.com", scopes: [.userRead])
             let other = try await harness.makeEmployee(email: "other@example.com")

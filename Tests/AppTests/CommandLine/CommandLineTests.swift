@@ -38,7 +38,8 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(fromEnvironment.host, "::1")
         XCTAssertEqual(fromEnvironment.databaseURL, "postgresql://db/x")
         XCTAssertEqual(fromEnvironment.dataDirectory, "/srv")
-        let fromFlags = try ServiceConfiguration(invocation(["serve", "--port=9100", "--host", "0.0.0.0"], environment: environment))
+        let fromFlags = try ServiceConfiguration(
+            invocation(["serve", "--port=9100", "--host", "0.0.0.0"], environment: environment))
         XCTAssertEqual(fromFlags.port, 9100)
         XCTAssertEqual(fromFlags.host, "0.0.0.0")
     }

@@ -14,10 +14,13 @@ final class ReadReplicaOptionsTests: XCTestCase {
 
     func testReadURLsRepeatOrComeCommaSeparatedFromTheEnvironment() throws {
         XCTAssertEqual(try configuration(["serve"]).readDatabaseURLs, [], "no standby: every read on the primary")
-        let flags = try configuration(["serve", "--read-database-url", "postgresql://a/db", "--read-database-url=postgresql://b/db"])
+        let flags = try configuration([
+            "serve", "--read-database-url", "postgresql://a/db", "--read-database-url=postgresql://b/db",
+        ])
         XCTAssertEqual(flags.readDatabaseURLs, ["postgresql://a/db", "postgresql://b/db"])
         let environment = ["DATABASE_READ_URLS": " postgresql://c/db , postgresql://d/db,"]
-        XCTAssertEqual(try configuration(["serve"], environment: environment).readDatabaseURLs, ["postgresql://c/db", "postgresql://d/db"])
+        XCTAssertEqual(
+            try configuration(["serve"], environment: environment).readDatabaseURLs, ["postgresql://c/db", "postgresql://d/db"])
         XCTAssertEqual(
             try configuration(["serve", "--read-database-url", "postgresql://a/db"], environment: environment).readDatabaseURLs,
             ["postgresql://a/db"], "flags win over the environment")

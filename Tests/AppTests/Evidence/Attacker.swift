@@ -13,7 +13,8 @@ struct Attacker {
         try connection.withTransaction {
             try connection.execute("ALTER TABLE events DISABLE TRIGGER USER")
             try connection.execute(#"UPDATE events SET data = data || '{"rewritten": true}' WHERE position = \#(position)"#)
-            var previous = try connection.query("SELECT hash FROM events WHERE position = \(position - 1)").first?
+            var previous =
+                try connection.query("SELECT hash FROM events WHERE position = \(position - 1)").first?
                 .decode([UInt8].self, column: 0) ?? ChainHead.genesis.hash
             let rows = try connection.query(
                 """
@@ -29,7 +30,8 @@ struct Attacker {
                     type: try row.decode(String.self, column: 4), schemaVersion: try row.decode(Int.self, column: 5),
                     dataText: try row.decode(String.self, column: 6), metadataText: try row.decode(String.self, column: 7),
                     recordedAtMicroseconds: try row.decode(Int64.self, column: 8))
-                try connection.execute("UPDATE events SET previous_hash = \(previous), hash = \(hash) WHERE position = \(current)")
+                try connection.execute(
+                    "UPDATE events SET previous_hash = \(previous), hash = \(hash) WHERE position = \(current)")
                 previous = hash
             }
             try connection.execute("UPDATE event_log_head SET hash = \(previous)")
@@ -64,7 +66,8 @@ struct Attacker {
         try connection.withTransaction {
             try connection.execute("ALTER TABLE log_checkpoints DISABLE TRIGGER USER")
             try connection.execute(
-                "UPDATE log_checkpoints SET signature = set_bit(signature, 0, 1 - get_bit(signature, 0)) WHERE position = \(position)")
+                "UPDATE log_checkpoints SET signature = set_bit(signature, 0, 1 - get_bit(signature, 0)) WHERE position = \(position)"
+            )
             try connection.execute("ALTER TABLE log_checkpoints ENABLE TRIGGER USER")
         }
     }

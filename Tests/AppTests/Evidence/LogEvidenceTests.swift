@@ -13,7 +13,8 @@ import XCTest
 /// an attacker who holds a superuser connection. Every verdict of `verify-export` is checked against the independent
 /// Python verifier (`Tests/python/verify_log_export.py`, written from docs/LOG-EVIDENCE.md).
 final class LogEvidenceTests: XCTestCase {
-    static let pythonVerifier = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let pythonVerifier = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .appendingPathComponent("python/verify_log_export.py").path
 
     /// A service signing with a key of the test's own (given as `EMPLOYEES_LOG_SIGNING_KEY`, so the command line uses
@@ -42,7 +43,8 @@ final class LogEvidenceTests: XCTestCase {
         /// Runs a subcommand that needs the database, as an operator would.
         func run(_ arguments: [String]) async -> Int32 {
             await Entrypoint.run(
-                arguments: arguments + ["--database-url", harness.databaseURL, "--data-dir", folder + "/data"], environment: environment)
+                arguments: arguments + ["--database-url", harness.databaseURL, "--data-dir", folder + "/data"],
+                environment: environment)
         }
 
         func expect(_ arguments: [String], _ status: Int32, _ message: String = "", line: UInt = #line) async {
@@ -173,29 +175,39 @@ final class LogEvidenceTests: XCTestCase {
             var changedTime = checkpointLine
             let digit = changedTime.index(signedAt, offsetBy: 3)
             changedTime.replaceSubrange(digit...digit, with: changedTime[digit] == "1" ? "2" : "1")
-            try await expectForged(replacing: checkpointLine, with: changedTime, in: lines, keys: keys, position: position, fixture)
+            try await expectForged(
+                replacing: checkpointLine, with: changedTime, in: lines, keys: keys, position: position, fixture)
             let signature = try XCTUnwrap(checkpointLine.range(of: #""signature":""#)).upperBound
             var changedSignature = checkpointLine
             changedSignature.replaceSubrange(signature...signature, with: checkpointLine[signature] == "A" ? "B" : "A")
-            try await expectForged(replacing: checkpointLine, with: changedSignature, in: lines, keys: keys, position: position, fixture)
+            try await expectForged(
+                replacing: checkpointLine, with: changedSignature, in: lines, keys: keys, position: position, fixture)
 
             // Signed with another key: unknown to the auditor, or claiming the real key's id.
             let stranger = LogSigner(key: Ed25519PrivateKey(), keyID: "stranger")
             let head = try fixture.head()
-            let recordedAt = try XCTUnwrap(Int64(try XCTUnwrap(lines[lines.count - 2].components(separatedBy: #""recorded_at_us":"#).last?.prefix { $0.isNumber })))
+            let recordedAt = try XCTUnwrap(
+                Int64(
+                    try XCTUnwrap(
+                        lines[lines.count - 2].components(separatedBy: #""recorded_at_us":"#).last?.prefix { $0.isNumber })))
             let foreign = try stranger.sign(position: head.position, hash: head.hash, recordedAtMicroseconds: recordedAt)
             let foreignLine = String(decoding: foreign.ndjsonLine.dropLast(), as: UTF8.self)
-            try await expectForged(replacing: checkpointLine, with: foreignLine, in: lines, keys: keys, position: position, fixture)
+            try await expectForged(
+                replacing: checkpointLine, with: foreignLine, in: lines, keys: keys, position: position, fixture)
             let impostor = LogSigner(key: Ed25519PrivateKey(), keyID: fixture.keyID)
             let impostorLine = String(
-                decoding: try impostor.sign(position: head.position, hash: head.hash, recordedAtMicroseconds: recordedAt).ndjsonLine.dropLast(),
+                decoding: try impostor.sign(position: head.position, hash: head.hash, recordedAtMicroseconds: recordedAt)
+                    .ndjsonLine.dropLast(),
                 as: UTF8.self)
-            try await expectForged(replacing: checkpointLine, with: impostorLine, in: lines, keys: keys, position: position, fixture)
+            try await expectForged(
+                replacing: checkpointLine, with: impostorLine, in: lines, keys: keys, position: position, fixture)
 
             // A genuine signature made after the key's validity ended (as published) is refused as well.
             let jwks = try String(contentsOfFile: keys, encoding: .utf8)
-            let retired = jwks.replacingOccurrences(of: #""valid_until":null"#, with: #""valid_until":"2000-01-01T00:00:00.000000Z""#)
-                .replacing(#/"valid_from":"[^"]*"/#, with: #""valid_from":"1999-01-01T00:00:00.000000Z""#)
+            let retired = jwks.replacingOccurrences(
+                of: #""valid_until":null"#, with: #""valid_until":"2000-01-01T00:00:00.000000Z""#
+            )
+            .replacing(#/"valid_from":"[^"]*"/#, with: #""valid_from":"1999-01-01T00:00:00.000000Z""#)
             try retired.write(toFile: fixture.path("retired-keys.json"), atomically: true, encoding: .utf8)
             try await expectBoth(genuine, keys: fixture.path("retired-keys.json"), valid: false, position: position)
 
@@ -214,7 +226,8 @@ final class LogEvidenceTests: XCTestCase {
         replacing original: String, with forged: String, in lines: [String], keys: String, position: Int64, _ fixture: Fixture
     ) async throws {
         let path = fixture.path("forged-\(UUID().uuidString).ndjson")
-        try (lines.map { $0 == original ? forged : $0 }.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try (lines.map { $0 == original ? forged : $0 }.joined(separator: "\n") + "\n").write(
+            toFile: path, atomically: true, encoding: .utf8)
         try await expectBoth(path, keys: keys, valid: false, position: position)
     }
 
@@ -224,7 +237,8 @@ final class LogEvidenceTests: XCTestCase {
         let fixture = try await Fixture.start()
         do {
             let pool = fixture.harness.service.context.pool
-            let checkpointer = LogCheckpointer(pool: pool, signer: fixture.signer, schedule: .init(everyEvents: 3, everySeconds: 60))
+            let checkpointer = LogCheckpointer(
+                pool: pool, signer: fixture.signer, schedule: .init(everyEvents: 3, everySeconds: 60))
             let empty = try await checkpointer.tick()
             XCTAssertEqual(empty, [], "an empty log has nothing to sign")
             try await fixture.addEmployees(7, prefix: "schedule")
@@ -260,7 +274,8 @@ final class LogEvidenceTests: XCTestCase {
                 guard case .retired(let keyID, _) = error else { return XCTFail("\(error)") }
                 XCTAssertEqual(keyID, fixture.keyID)
             }
-            let stillSigning = LogCheckpointer(pool: pool, signer: fixture.signer, schedule: .init(everyEvents: 1, everySeconds: 1))
+            let stillSigning = LogCheckpointer(
+                pool: pool, signer: fixture.signer, schedule: .init(everyEvents: 1, everySeconds: 1))
             try await fixture.addEmployees(1, prefix: "after-rotation")
             do {
                 try await stillSigning.tick()
@@ -318,8 +333,10 @@ final class LogEvidenceTests: XCTestCase {
             XCTAssertEqual(plain.body, expected)
 
             let lines = plain.text.split(separator: "\n", omittingEmptySubsequences: false)
-            let resumed = try await fixture.harness.client.send("GET", "/events/export?to=\(head)&after=2", headers: authorization)
-            XCTAssertEqual(resumed.text, lines.dropFirst(2).joined(separator: "\n"), "events after position 2, then every checkpoint")
+            let resumed = try await fixture.harness.client.send(
+                "GET", "/events/export?to=\(head)&after=2", headers: authorization)
+            XCTAssertEqual(
+                resumed.text, lines.dropFirst(2).joined(separator: "\n"), "events after position 2, then every checkpoint")
 
             let gzipped = try await fixture.harness.client.send(
                 "GET", "/events/export?to=\(head)", headers: authorization + [("Accept-Encoding", "br;q=1, gzip;q=0.5")])
@@ -331,7 +348,8 @@ final class LogEvidenceTests: XCTestCase {
             let checkpointLines = checkpoints.text.split(separator: "\n")
             XCTAssertEqual(checkpointLines.count, 2)
             XCTAssertEqual(Array(lines.suffix(3).prefix(2)), checkpointLines, "the export ends with the checkpoints")
-            let later = try await fixture.harness.client.send("GET", "/events/checkpoints?after=\(head - 1)", headers: authorization)
+            let later = try await fixture.harness.client.send(
+                "GET", "/events/checkpoints?after=\(head - 1)", headers: authorization)
             XCTAssertEqual(later.text.split(separator: "\n"), Array(checkpointLines.suffix(1)))
 
             let bad = try await fixture.harness.client.send("GET", "/events/export?from=0", headers: authorization)
@@ -359,7 +377,10 @@ final class LogEvidenceTests: XCTestCase {
             _ = try await BatchingAppender(pool: fixture.harness.service.context.pool, projections: []).append(
                 AppendRequest(
                     stream: StreamID("evidence-tricky"), expectedVersion: .noStream,
-                    events: [NewEvent(type: "TrickyText", data: .object(["text": .string(tricky), "list": .array([.int(-1), .null])]))],
+                    events: [
+                        NewEvent(
+                            type: "TrickyText", data: .object(["text": .string(tricky), "list": .array([.int(-1), .null])]))
+                    ],
                     metadata: .object(["note": .string(tricky)])))
             await fixture.expect(["checkpoint"], 0)
             let keys = try await fixture.saveKeys()
@@ -372,7 +393,8 @@ final class LogEvidenceTests: XCTestCase {
             await fixture.expect(["export-log", fixture.path("x"), "--from", "0"], 2)
             let withoutKeys = await Entrypoint.run(arguments: ["verify-export", whole], environment: [:])
             XCTAssertEqual(withoutKeys, 2, "--keys is required")
-            let missing = await Entrypoint.run(arguments: ["verify-export", fixture.path("missing"), "--keys", keys], environment: [:])
+            let missing = await Entrypoint.run(
+                arguments: ["verify-export", fixture.path("missing"), "--keys", keys], environment: [:])
             XCTAssertEqual(missing, 1)
         } catch {
             await fixture.stop()
@@ -396,7 +418,9 @@ final class LogEvidenceTests: XCTestCase {
         let report = try ExportVerifier(keys: try LogKeySet(jwksJSON: Array(Data(contentsOf: URL(fileURLWithPath: keys)))))
             .verify(path: file, against: older)
         XCTAssertEqual(report.isValid, valid, "\(String(describing: report.failure))", line: line)
-        if let position { XCTAssertEqual(report.failure?.position, position, "\(String(describing: report.failure))", line: line) }
+        if let position {
+            XCTAssertEqual(report.failure?.position, position, "\(String(describing: report.failure))", line: line)
+        }
 
         var python = ["python3", Self.pythonVerifier, file, "--keys", keys]
         if let older { python += ["--against", older] }
@@ -406,10 +430,12 @@ final class LogEvidenceTests: XCTestCase {
     }
 
     private func savedCheckpoints(_ fixture: Fixture) async throws -> String {
-        let auditor = try await fixture.harness.makeEmployee(email: "saver-\(UUID().uuidString.prefix(8))@example.com", scopes: [.auditRead])
+        let auditor = try await fixture.harness.makeEmployee(
+            email: "saver-\(UUID().uuidString.prefix(8))@example.com", scopes: [.auditRead])
         await fixture.expect(["checkpoint"], 0)
         let token = try fixture.harness.token(for: auditor, scopes: [.auditRead])
-        let response = try await fixture.harness.client.send("GET", "/events/checkpoints", headers: [("Authorization", "Bearer \(token)")])
+        let response = try await fixture.harness.client.send(
+            "GET", "/events/checkpoints", headers: [("Authorization", "Bearer \(token)")])
         XCTAssertEqual(response.status, 200)
         try Data(response.body).write(to: URL(fileURLWithPath: fixture.path("checkpoints.ndjson")))
         return fixture.path("checkpoints.ndjson")

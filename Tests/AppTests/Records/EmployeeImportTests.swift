@@ -46,7 +46,9 @@ final class EmployeeImportTests: XCTestCase {
         return try await EmployeeImport(pool: pool, projections: projections, today: today, chunkSize: chunkSize).run(&source)
     }
 
-    private func scalar<Value: PostgresDecodable & Sendable>(_ sql: PostgresQuery, as type: Value.Type = Value.self) async throws -> Value {
+    private func scalar<Value: PostgresDecodable & Sendable>(_ sql: PostgresQuery, as type: Value.Type = Value.self) async throws
+        -> Value
+    {
         try await pool.withConnection { connection in try connection.query(sql).first!.decode(Value.self, column: 0) }
     }
 
@@ -81,7 +83,8 @@ final class EmployeeImportTests: XCTestCase {
         XCTAssertEqual(row, ["10005|1955-01-21|Kyoichi|Maliniak|M|1989-09-12|kyoichi.maliniak.10005@gmail.com|f|1"])
         let principals = try await texts("SELECT DISTINCT metadata->>'principal' FROM events")
         XCTAssertEqual(principals, ["system"], "every event names its actor")
-        let checkpoint = try await scalar("SELECT position FROM projection_checkpoints WHERE projection = 'employees'", as: Int64.self)
+        let checkpoint = try await scalar(
+            "SELECT position FROM projection_checkpoints WHERE projection = 'employees'", as: Int64.self)
         XCTAssertEqual(checkpoint, 10_000)
         try await assertChainIntact(events: 10_000)
         let nextNumber = try await scalar("SELECT nextval('employee_numbers')", as: Int.self)
@@ -108,7 +111,8 @@ final class EmployeeImportTests: XCTestCase {
     }
 
     func testDuplicateEmailExistingEmployeeAndInvalidRowsAreReportedAndTheRestIsImported() async throws {
-        _ = try await importFile(try csv("emp_no,birth_date,first_name,last_name,gender,hire_date\n30001,1970-01-01,Ada,Byron,F,1990-05-01\n"))
+        _ = try await importFile(
+            try csv("emp_no,birth_date,first_name,last_name,gender,hire_date\n30001,1970-01-01,Ada,Byron,F,1990-05-01\n"))
         let path = try csv(
             """
             emp_no,birth_date,first_name,last_name,gender,hire_date,email
@@ -127,7 +131,9 @@ final class EmployeeImportTests: XCTestCase {
         XCTAssertEqual(reasons[3], .existingEmployee)
         XCTAssertEqual(reasons[4], .duplicateEmail)
         XCTAssertEqual(reasons[7], .duplicateEmail)
-        guard case .invalid(.invalidRow(5, let errors)) = reasons[5] else { return XCTFail("line 5 is invalid: \(summary.render())") }
+        guard case .invalid(.invalidRow(5, let errors)) = reasons[5] else {
+            return XCTFail("line 5 is invalid: \(summary.render())")
+        }
         XCTAssertEqual(errors.fields, [.gender])
         let rendered = summary.render()
         XCTAssertTrue(rendered.contains("rejected 4 rows (2 duplicate emails, 1 existing employees, 1 invalid rows)"), rendered)
@@ -170,29 +176,36 @@ final class EmployeeImportTests: XCTestCase {
 
     func testProjectionsAfterAnImportAndCommandsEqualARebuild() async throws {
         let sample = EmployeeSample(learningFrom: try EmployeeCSVReader.readAll(path: samplePath, today: today))
-        let synthetic = try SyntheticEmployees(count: 5_000, seed: 7, firstEmployeeNumber: EmployeeNumber(100_001)!, sample: sample, today: today)
+        let synthetic = try SyntheticEmployees(
+            count: 5_000, seed: 7, firstEmployeeNumber: EmployeeNumber(100_001)!, sample: sample, today: today)
         var source = ImportSource.synthetic(synthetic.makeIterator(), nextLine: 2)
         let summary = try await EmployeeImport(pool: pool, projections: projections, today: today, chunkSize: 1_500).run(&source)
         XCTAssertEqual(summary.importedEmployees, 5_000)
 
         let service = commands()
         let system = Actor.system()
-        _ = try await service.execute(.update(EmployeeChanges(firstName: "Renamed", hireDate: "2001-02-03")), on: EmployeeNumber(100_010)!, by: system)
+        _ = try await service.execute(
+            .update(EmployeeChanges(firstName: "Renamed", hireDate: "2001-02-03")), on: EmployeeNumber(100_010)!, by: system)
         _ = try await service.execute(.grantScope("admin:read"), on: EmployeeNumber(100_020)!, by: system)
         _ = try await service.execute(.grantScope("user:write"), on: EmployeeNumber(100_020)!, by: system)
         _ = try await service.execute(.revokeScope("admin:read"), on: EmployeeNumber(100_020)!, by: system)
         _ = try await service.execute(.disable, on: EmployeeNumber(100_030)!, by: system)
         let created = try await service.create(
-            EmployeeFields(firstName: "New", lastName: "Hire", birthDate: "1990-01-01", gender: "F", hireDate: "2020-01-01", email: "new.hire@example.com"),
+            EmployeeFields(
+                firstName: "New", lastName: "Hire", birthDate: "1990-01-01", gender: "F", hireDate: "2020-01-01",
+                email: "new.hire@example.com"),
             passwordHash: seedHash, by: system)
         XCTAssertEqual(created.empNo.value, 105_001, "create continues after the imported numbers")
         _ = try await service.execute(.update(EmployeeChanges(lastName: "Hired")), on: created.empNo, by: system)
         _ = try await service.create(
-            EmployeeFields(firstName: "Only", lastName: "Created", birthDate: "1991-01-01", gender: "M", hireDate: "2021-01-01", email: "only.created@example.com"),
+            EmployeeFields(
+                firstName: "Only", lastName: "Created", birthDate: "1991-01-01", gender: "M", hireDate: "2021-01-01",
+                email: "only.created@example.com"),
             passwordHash: seedHash, by: system)
 
         let employeesQuery: PostgresQuery = "SELECT row_to_json(e)::text FROM (SELECT * FROM employees ORDER BY emp_no) e"
-        let scopesQuery: PostgresQuery = "SELECT row_to_json(s)::text FROM (SELECT * FROM employee_scopes ORDER BY emp_no, scope) s"
+        let scopesQuery: PostgresQuery =
+            "SELECT row_to_json(s)::text FROM (SELECT * FROM employee_scopes ORDER BY emp_no, scope) s"
         let employeesBefore = try await texts(employeesQuery)
         let scopesBefore = try await texts(scopesQuery)
         XCTAssertEqual(employeesBefore.count, 5_002)
@@ -212,7 +225,8 @@ final class EmployeeImportTests: XCTestCase {
 
     func testConcurrentCommandsBatchedTogetherProjectAsARebuildDoes() async throws {
         let sample = EmployeeSample(learningFrom: try EmployeeCSVReader.readAll(path: samplePath, today: today))
-        let synthetic = try SyntheticEmployees(count: 400, seed: 11, firstEmployeeNumber: EmployeeNumber(200_001)!, sample: sample, today: today)
+        let synthetic = try SyntheticEmployees(
+            count: 400, seed: 11, firstEmployeeNumber: EmployeeNumber(200_001)!, sample: sample, today: today)
         var source = ImportSource.synthetic(synthetic.makeIterator(), nextLine: 2)
         _ = try await EmployeeImport(pool: pool, projections: projections, today: today).run(&source)
         let appender = BatchingAppender(pool: pool, projections: projections)
@@ -226,7 +240,9 @@ final class EmployeeImportTests: XCTestCase {
                 switch offset % 6 {
                 case 0: command = .update(EmployeeChanges(firstName: "First\(offset % 7)"))
                 case 1: command = .update(EmployeeChanges(lastName: "Last\(offset % 5)", gender: offset % 4 == 1 ? "M" : "F"))
-                case 2: command = .update(EmployeeChanges(birthDate: "1970-03-0\(offset % 9 + 1)", hireDate: "2001-04-0\(offset % 9 + 1)"))
+                case 2:
+                    command = .update(
+                        EmployeeChanges(birthDate: "1970-03-0\(offset % 9 + 1)", hireDate: "2001-04-0\(offset % 9 + 1)"))
                 case 3: command = .disable
                 case 4: command = .grantScope("user:read")
                 default: command = .update(EmployeeChanges(firstName: "Both", lastName: "Changed"))
@@ -243,7 +259,8 @@ final class EmployeeImportTests: XCTestCase {
         XCTAssertEqual(moved, ["1970-03-03|2001-04-03|t|2"])
 
         let employeesQuery: PostgresQuery = "SELECT row_to_json(e)::text FROM (SELECT * FROM employees ORDER BY emp_no) e"
-        let scopesQuery: PostgresQuery = "SELECT row_to_json(s)::text FROM (SELECT * FROM employee_scopes ORDER BY emp_no, scope) s"
+        let scopesQuery: PostgresQuery =
+            "SELECT row_to_json(s)::text FROM (SELECT * FROM employee_scopes ORDER BY emp_no, scope) s"
         let employeesBefore = try await texts(employeesQuery)
         let scopesBefore = try await texts(scopesQuery)
         XCTAssertEqual(scopesBefore.count, 50)
@@ -267,7 +284,8 @@ final class EmployeeImportTests: XCTestCase {
         let outcome = try await admin.create(fields, password: password)
         let scopes = try await texts("SELECT scope FROM employee_scopes WHERE emp_no = \(outcome.empNo.value) ORDER BY scope")
         XCTAssertEqual(scopes, Scope.allCases.map(\.rawValue).sorted())
-        let hash = try await scalar("SELECT password_hash FROM credentials WHERE emp_no = \(outcome.empNo.value)", as: String.self)
+        let hash = try await scalar(
+            "SELECT password_hash FROM credentials WHERE emp_no = \(outcome.empNo.value)", as: String.self)
         XCTAssertTrue(hash.hasPrefix("$argon2id$"))
         XCTAssertTrue(PasswordHasher().verify(password, against: hash))
         let leaks = try await scalar(
@@ -304,8 +322,12 @@ final class EmployeeImportTests: XCTestCase {
             let fields = EmployeeFields(
                 firstName: "Twin", lastName: "Race", birthDate: "1985-05-05", gender: "M", hireDate: "2015-05-05",
                 email: "twin.\(round)@example.com")
-            async let first = Result(catching: { () async throws(CommandError) in try await service.create(fields, passwordHash: nil, by: .system()) })
-            async let second = Result(catching: { () async throws(CommandError) in try await service.create(fields, passwordHash: nil, by: .system()) })
+            async let first = Result(catching: { () async throws(CommandError) in
+                try await service.create(fields, passwordHash: nil, by: .system())
+            })
+            async let second = Result(catching: { () async throws(CommandError) in
+                try await service.create(fields, passwordHash: nil, by: .system())
+            })
             let outcomes = await [first, second]
             XCTAssertEqual(outcomes.filter { if case .success = $0 { true } else { false } }.count, 1, "round \(round)")
             for case .failure(let error) in outcomes {

@@ -37,7 +37,10 @@ final class LoginThrottleAcrossInstancesTests: XCTestCase {
         XCTAssertEqual(onOne, LoginThrottlePolicy().freeFailuresPerAddress)
         let onTwo = try await failuresBeforeThrottle("spread@example.com", on: [first, second])
         XCTAssertEqual(onTwo, onOne, "two instances allow no more guesses than one")
-        let refusedOnBoth = [try await login(first.client, "spread@example.com", Self.password), try await login(second.client, "spread@example.com", Self.password)]
+        let refusedOnBoth = [
+            try await login(first.client, "spread@example.com", Self.password),
+            try await login(second.client, "spread@example.com", Self.password),
+        ]
         XCTAssertEqual(refusedOnBoth, [429, 429], "locked on both instances, even with the right password")
 
         for attempt in 0..<(onOne - 1) {

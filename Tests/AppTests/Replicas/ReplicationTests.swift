@@ -140,7 +140,8 @@ final class ReplicationTests: XCTestCase {
             XCTAssertNoThrow(try connection.query(PostgresQuery(unsafeSQL: "SELECT * FROM reporting.\(view)")), view)
         }
         for table in ["employees", "events", "credentials", "refresh_tokens", "security_log", "revoked_access_tokens"] {
-            XCTAssertThrowsError(try connection.query(PostgresQuery(unsafeSQL: "SELECT 1 FROM public.\(table) LIMIT 1"))) { error in
+            XCTAssertThrowsError(try connection.query(PostgresQuery(unsafeSQL: "SELECT 1 FROM public.\(table) LIMIT 1"))) {
+                error in
                 XCTAssertEqual((error as? PostgresError)?.code, .insufficientPrivilege, table)
             }
         }
@@ -274,9 +275,12 @@ final class ReplicationTests: XCTestCase {
         fields.email = "embedded@example.com"
         let outcome = try await service.context.commands.create(fields, passwordHash: nil, by: .system())
         _ = try await service.context.commands.execute(.grantScope(Scope.adminRead.rawValue), on: outcome.empNo, by: .system())
-        let seen = await eventually { service.context.principals.snapshot(empNo: Int64(outcome.empNo.value))?.scopes == ScopeSet([.adminRead]) }
+        let seen = await eventually {
+            service.context.principals.snapshot(empNo: Int64(outcome.empNo.value))?.scopes == ScopeSet([.adminRead])
+        }
         XCTAssertTrue(seen)
-        let token = try service.issuerService.issue(empNo: Int64(outcome.empNo.value), clientID: "tests", scopes: [.adminRead]).token
+        let token = try service.issuerService.issue(empNo: Int64(outcome.empNo.value), clientID: "tests", scopes: [.adminRead])
+            .token
         let served = await eventually {
             _ = try? await client.json("GET", "/employees/\(outcome.empNo.value)", token: token)
             return (service.context.reads.counters.snapshot[.standby] ?? 0) > 0

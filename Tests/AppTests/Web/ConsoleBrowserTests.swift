@@ -13,10 +13,12 @@ import XCTest
 /// and chromium-driver) against a live service over a real socket, seeded with the original's demo users. One test
 /// per scenario; each saves a PNG of every page it visits under `.build/console-screenshots/`.
 final class ConsoleBrowserTests: XCTestCase {
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .appendingPathComponent("python/console_browser.py").path
     /// The test run's output folder for screenshots, inside the package's build folder.
-    static let screenshots = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let screenshots = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent(".build/console-screenshots").path
 
     static let sample = """
@@ -48,7 +50,8 @@ final class ConsoleBrowserTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: url) }
         let rows = try EmployeeCSVReader.readAll(path: url.path, today: CalendarDate.todayUTC())
         let context = harness.service.context
-        _ = try await DemoSeed(pool: context.pool, appender: context.appender, today: { CalendarDate.todayUTC() }).run(sample: rows)
+        _ = try await DemoSeed(pool: context.pool, appender: context.appender, today: { CalendarDate.todayUTC() }).run(
+            sample: rows)
         for user in DemoSeed.users {
             try await harness.waitForPrincipal(Int64(user.empNo), scopes: ScopeSet(user.scopes))
         }
@@ -146,10 +149,14 @@ final class ConsoleBrowserTests: XCTestCase {
         // which the security log page shows.
         let first = try await harness.makeEmployee(
             email: "xss-one@example.com",
-            fields: EmployeeFields(firstName: "\"><img src=x", lastName: "onerror=alert()>", birthDate: "1980-01-01", gender: "F", hireDate: "2010-01-01"))
+            fields: EmployeeFields(
+                firstName: "\"><img src=x", lastName: "onerror=alert()>", birthDate: "1980-01-01", gender: "F",
+                hireDate: "2010-01-01"))
         let second = try await harness.makeEmployee(
             email: "xss-two@example.com",
-            fields: EmployeeFields(firstName: "<script>", lastName: "alert()</script>", birthDate: "1980-01-01", gender: "M", hireDate: "2010-01-01"))
+            fields: EmployeeFields(
+                firstName: "<script>", lastName: "alert()</script>", birthDate: "1980-01-01", gender: "M", hireDate: "2010-01-01")
+        )
         let usernames = ["<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>"]
         for username in usernames {
             let refused = try await harness.client.form("/auth/token", [("username", username), ("password", "x")])

@@ -55,7 +55,8 @@ final class ConsoleTests: XCTestCase {
     func testTheSessionCookieIsHttpOnlyStrictAndScopedToTheWholeSite() async throws {
         let hash = try PasswordHasher().hash(Self.strongPassword)
         try await harness.makeEmployee(email: "cookie@example.com", passwordHash: hash)
-        let response = try await client.form("/auth/login", [("username", "cookie@example.com"), ("password", Self.strongPassword)])
+        let response = try await client.form(
+            "/auth/login", [("username", "cookie@example.com"), ("password", Self.strongPassword)])
         let cookie = try XCTUnwrap(response.header("Set-Cookie"))
         XCTAssertTrue(cookie.hasPrefix("employees_session=ey"), cookie)
         for attribute in ["Path=/", "HttpOnly", "SameSite=Strict", "Max-Age="] {
@@ -101,8 +102,10 @@ final class ConsoleTests: XCTestCase {
         let (empNo, cookie) = try await signIn("negotiation@example.com", scopes: [.userRead])
         let token = try harness.token(for: empNo, scopes: [.userRead])
         let path = "/emp/own-get-update/\(empNo)"
-        for headers in [[("Authorization", "Bearer \(token)")], [("Authorization", "Bearer \(token)"), ("Accept", "application/json")],
-                        [("Authorization", "Bearer \(token)"), ("Accept", "text/html"), ("x-expected-format", "application/json")]] {
+        for headers in [
+            [("Authorization", "Bearer \(token)")], [("Authorization", "Bearer \(token)"), ("Accept", "application/json")],
+            [("Authorization", "Bearer \(token)"), ("Accept", "text/html"), ("x-expected-format", "application/json")],
+        ] {
             let response = try await client.send("GET", path, headers: headers)
             XCTAssertEqual(response.status, 200)
             XCTAssertEqual(response.header("Content-Type"), "application/json")
@@ -110,7 +113,10 @@ final class ConsoleTests: XCTestCase {
         }
         let html = try await client.send("GET", path, headers: [("Authorization", "Bearer \(token)"), ("Accept", "text/html")])
         XCTAssertEqual(html.header("Content-Type"), "text/html; charset=utf-8")
-        for (apiPath, accept) in [(path, "application/json"), ("/employees/\(empNo)", "application/json"), ("/employees/\(empNo)", "text/html"), ("/api/me", "text/html")] {
+        for (apiPath, accept) in [
+            (path, "application/json"), ("/employees/\(empNo)", "application/json"), ("/employees/\(empNo)", "text/html"),
+            ("/api/me", "text/html"),
+        ] {
             let response = try await client.send("GET", apiPath, headers: [("Cookie", cookie), ("Accept", accept)])
             XCTAssertEqual(response.status, 401, "\(apiPath) with \(accept) must not accept the cookie")
         }
@@ -157,7 +163,9 @@ final class ConsoleTests: XCTestCase {
         let search = try await page("/emp/search", cookie: cookie)
         XCTAssertEqual(search.status, 200)
         _ = try await harness.service.context.commands.execute(.revokeScope(Scope.adminRead.rawValue), on: number, by: .system())
-        let refused = await eventually(timeout: .seconds(1)) { (try? await self.page("/emp/search", cookie: cookie).status) == 403 }
+        let refused = await eventually(timeout: .seconds(1)) {
+            (try? await self.page("/emp/search", cookie: cookie).status) == 403
+        }
         XCTAssertTrue(refused, "a revoked scope bites within a second")
         _ = try await harness.service.context.commands.execute(.disable, on: number, by: .system())
         let ended = await eventually(timeout: .seconds(1)) {
@@ -231,14 +239,17 @@ final class ConsoleTests: XCTestCase {
         tree.write(into: &bytes)
         XCTAssertEqual(
             String(decoding: bytes, as: UTF8.self),
-            "<p class=\"a&quot;b&lt;c&gt;&amp;&#39;\" href=\"/\">&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot; &#39;y&#39;</p>")
+            "<p class=\"a&quot;b&lt;c&gt;&amp;&#39;\" href=\"/\">&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot; &#39;y&#39;</p>"
+        )
         XCTAssertEqual(LocalPath.sanitized("//evil.example/x"), "/")
         XCTAssertEqual(LocalPath.sanitized("/\\evil.example"), "/")
         XCTAssertEqual(LocalPath.sanitized("/emp/search/%25a%25/%25"), "/emp/search/%25a%25/%25")
     }
 
     func testNegotiationCookiesAndDatesAreReadAsTheBrowserSendsThem() throws {
-        func request(_ headers: HTTPHeaders) throws -> HTTPRequest { try HTTPRequest(method: .GET, target: "/", headers: headers) }
+        func request(_ headers: HTTPHeaders) throws -> HTTPRequest {
+            try HTTPRequest(method: .GET, target: "/", headers: headers)
+        }
         XCTAssertTrue(PageMiddleware.wantsHTML(try request(["Accept": "TEXT/HTML,application/xhtml+xml;q=0.9"])))
         XCTAssertFalse(PageMiddleware.wantsHTML(try request(["Accept": "application/json"])))
         XCTAssertFalse(PageMiddleware.wantsHTML(try request([:])))

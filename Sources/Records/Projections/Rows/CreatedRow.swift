@@ -49,7 +49,9 @@ struct CreatedRow {
             "email": .string(fields.email),
         ]
         var row = FoldedRow()
-        row.fold(try EmployeeEvent(typeName: "EmployeeCreated", schemaVersion: schemaVersion, payload: payload), version: 1, at: createdAt)
+        row.fold(
+            try EmployeeEvent(typeName: "EmployeeCreated", schemaVersion: schemaVersion, payload: payload), version: 1,
+            at: createdAt)
         if passwordChanges > 0 {
             row.fold(.passwordChanged(PasswordChanged()), version: version, at: updatedAt)
         }
