@@ -4,31 +4,12 @@ import XCTest
 
 /// curl and Python's http.client as independent clients of a real server.
 final class RealClientTests: XCTestCase {
-    private func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> (
-        status: Int32, output: String
-    ) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        let stdin = Pipe()
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     func testCurl() throws {
         let server = try TestServer { builder in try standardRoutes(&builder) }
         defer { server.stop() }
         let base = "http://127.0.0.1:\(server.port)"
         func curl(_ arguments: String...) throws -> String {
-            let (status, output) = try run("curl", ["--silent", "--show-error", "--max-time", "10"] + arguments)
+            let (status, output) = try runTool("curl", ["--silent", "--show-error", "--max-time", "10"] + arguments)
             XCTAssertEqual(status, 0, output)
             return output
         }
@@ -39,7 +20,7 @@ final class RealClientTests: XCTestCase {
             try curl("-H", "Expect: 100-continue", "--data-binary", "continued", "\(base)/echo"), "continued")
         XCTAssertEqual(
             try curl("-H", "Transfer-Encoding: chunked", "--data-binary", "@/dev/null", "\(base)/echo"), "")
-        let (status, chunked) = try run(
+        let (status, chunked) = try runTool(
             "curl",
             ["--silent", "--show-error", "-H", "Transfer-Encoding: chunked", "--data-binary", "@-", "\(base)/echo"],
             input: "streamed in")
@@ -52,7 +33,7 @@ final class RealClientTests: XCTestCase {
         XCTAssertEqual(
             try curl("--write-out", "%{http_code}", "--output", "/dev/null", "-X", "DELETE", "\(base)/hello"), "405")
         let big = String(repeating: "x", count: 1024 * 1024 + 1)
-        let (_, tooLarge) = try run(
+        let (_, tooLarge) = try runTool(
             "curl",
             [
                 "--silent", "--write-out", "%{http_code}", "--output", "/dev/null", "--data-binary", "@-",
@@ -65,7 +46,7 @@ final class RealClientTests: XCTestCase {
     func testCurlOverIPv6() throws {
         let server = try TestServer(host: "::1") { builder in try standardRoutes(&builder) }
         defer { server.stop() }
-        let (status, output) = try run("curl", ["--silent", "-g", "http://[::1]:\(server.port)/whoami"])
+        let (status, output) = try runTool("curl", ["--silent", "-g", "http://[::1]:\(server.port)/whoami"])
         XCTAssertEqual(status, 0)
         XCTAssertTrue(output.hasPrefix("::1 "), output)
     }
@@ -97,7 +78,7 @@ final class RealClientTests: XCTestCase {
             r.read()
             print("\\n".join(out))
             """
-        let (status, output) = try run("python3", ["-c", script, String(server.port)])
+        let (status, output) = try runTool("python3", ["-c", script, String(server.port)])
         XCTAssertEqual(status, 0, output)
         XCTAssertEqual(
             output.split(separator: "\n"),
