@@ -24,7 +24,7 @@ public struct SharedLoginThrottle: Sendable {
     private var forgetAfter: Double { policy.forgetAfterSeconds }
 
     private static func keys(username: String, address: String) -> (account: String, address: String) {
-        let account = LoginThrottle.normalize(username)
+        let account = LoginThrottleKey.normalize(username)
         return ("account:" + account, "address:" + address + " " + account)
     }
 
