@@ -201,6 +201,45 @@ public final class StandbySet: Sendable {
         shared.withLock { $0.members[index].failedAt = .now }
     }
 
+    /// Runs a read on standby `index`, abandoning it as soon as the monitor finds the standby unreachable.
+    ///
+    /// Why: a standby that stops answering without closing its connections (a stopped process, a host that vanished
+    /// from the network) would hold the read until the kernel gives up on the connection, minutes later. Its probe
+    /// stops answering too, so within `unresponsiveAfter` the standby is unreachable; the read then fails here as a
+    /// lost connection, which callers treat as the standby's fault and run again elsewhere. A slow read on a standby
+    /// that still answers its probes runs to its end. The abandoned call keeps its pooled connection until the standby
+    /// answers or the connection breaks, so at most `connectionsPerStandby` reads can be held that way.
+    public func whileAnswering<Value: Sendable>(
+        _ index: Int, _ body: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value {
+        let outcome = Mutex<CheckedContinuation<Value, any Error>?>(nil)
+        let finish: @Sendable (Result<Value, any Error>) -> Void = { result in
+            outcome.withLock { $0.take() }?.resume(with: result)
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            outcome.withLock { $0 = continuation }
+            let watch = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: options.probeInterval)
+                    guard !Task.isCancelled, isUnreachable(index) else { continue }
+                    finish(.failure(PostgresError(kind: .connectionLost, message: "the standby stopped answering")))
+                    return
+                }
+            }
+            Task {
+                let result: Result<Value, any Error>
+                do { result = .success(try await body()) } catch { result = .failure(error) }
+                watch.cancel()
+                finish(result)
+            }
+        }
+    }
+
+    private func isUnreachable(_ index: Int) -> Bool {
+        let now = ContinuousClock.now
+        return shared.withLock { health(of: $0.members[index], in: $0, at: now).state == .unreachable }
+    }
+
     /// Every standby's state and lag, now.
     public var statuses: [Status] {
         let now = ContinuousClock.now

@@ -11,7 +11,8 @@ import Records
 /// A read that sends a `Consistency-Token` is served by a standby that has replayed at least the token's position,
 /// waiting at most `consistencyWait` for one, else by the primary. A read on a standby that fails as a broken or
 /// refused connection, or is cancelled by a recovery conflict, takes the standby out of rotation and runs again on
-/// the primary, so a standby's fault never reaches a client.
+/// the primary, so a standby's fault never reaches a client; so does a read on a standby that stops answering
+/// altogether, once the monitor notices (`StandbySet.whileAnswering`).
 struct ReadRouting: Sendable {
     /// The primary's pool and queries, or a standby's.
     struct Target: Sendable {
@@ -41,7 +42,9 @@ struct ReadRouting: Sendable {
     }
 
     /// Runs `body` on the target this request's read belongs on.
-    func run<Value: Sendable>(_ request: HTTPRequest, _ body: @Sendable (Target) async throws -> Value) async throws -> Value {
+    func run<Value: Sendable>(
+        _ request: HTTPRequest, _ body: @escaping @Sendable (Target) async throws -> Value
+    ) async throws -> Value {
         guard let standbys else { return try await body(primary) }
         let sent = request.headers[ConsistencyToken.header]
         let token = sent.flatMap(ConsistencyToken.init(header:))
@@ -53,7 +56,8 @@ struct ReadRouting: Sendable {
             return try await body(primary)
         }
         do {
-            let value = try await body(standbyTargets[index])
+            let target = standbyTargets[index]
+            let value = try await standbys.whileAnswering(index) { try await body(target) }
             counters.count(.standby)
             return value
         } catch  where Self.isStandbyFault(error) {

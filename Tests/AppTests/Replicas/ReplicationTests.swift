@@ -151,8 +151,6 @@ final class ReplicationTests: XCTestCase {
         }
     }
 
-    /// The standby killed (`pg_ctl stop -m immediate`) under a 64-connection read load spread over both instances:
-    /// not one request fails; restarted, it is back in rotation on both within 2 s and serves reads again.
     /// The browser session remembers its last write: a console form's `303` sets a short cookie with the command's
     /// token, and the page it leads to, read on another instance, shows the change although the standby applies
     /// commits two seconds late; the same page without that cookie shows the old name from the standby.
@@ -202,6 +200,8 @@ final class ReplicationTests: XCTestCase {
         await topology.stop()
     }
 
+    /// The standby killed (`pg_ctl stop -m immediate`) under a 64-connection read load spread over both instances:
+    /// not one request fails; restarted, it is back in rotation on both within 2 s and serves reads again.
     func testAStandbyStoppedUnderLoadFailsNoRequestAndReturnsWithinTwoSeconds() async throws {
         let topology = try await topology()
         let (first, second) = (topology.first, topology.second)
@@ -255,6 +255,79 @@ final class ReplicationTests: XCTestCase {
         XCTAssertTrue(metrics.text.contains("employees_standby_state{standby=\"1\",state=\"in_rotation\"} 1"), metrics.text)
         XCTAssertTrue(metrics.text.contains("employees_standby_lag_seconds{standby=\"1\"}"))
         await topology.stop()
+    }
+
+    /// A standby that stops answering without closing a connection (every process of it sent `SIGSTOP`, as a frozen
+    /// host or a network partition would look) under a 32-connection read load: the reads it holds are abandoned once
+    /// the monitor finds it unreachable and run on the primary, so no request waits more than about a second, and none
+    /// fails. Without that, they would wait for the standby's return, four seconds later. Resumed (`SIGCONT`), it is
+    /// back in rotation within 2 s.
+    func testAStandbyThatStopsAnsweringHoldsNoReadAndFailsNone() async throws {
+        let topology = try await topology()
+        let (first, second) = (topology.first, topology.second)
+        let admin = try await first.makeEmployee(email: "admin@example.com", scopes: [.adminRead])
+        try await second.waitForPrincipal(Int64(admin), scopes: ScopeSet([.adminRead]))
+        let token = try first.token(for: admin, scopes: [.adminRead])
+
+        struct Tally: Sendable {
+            var statuses: [Int: Int] = [:]
+            var slowest: Duration = .zero
+        }
+        let load = (0..<32).map { worker in
+            Task {
+                let client = worker.isMultiple(of: 2) ? first.client : second.client
+                var tally = Tally()
+                while !Task.isCancelled {
+                    let started = ContinuousClock.now
+                    let response = try? await client.json("GET", "/employees/\(admin)", token: token)
+                    tally.slowest = max(tally.slowest, ContinuousClock.now - started)
+                    tally.statuses[response?.status ?? -1, default: 0] += 1
+                }
+                return tally
+            }
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        let processes = try Self.processes(of: topology.standby)
+        for process in processes { kill(process, SIGSTOP) }
+        let frozen = ContinuousClock.now
+        let out = await eventually(timeout: .seconds(2), pollingEvery: .milliseconds(10)) {
+            Self.standbyState(first) == .unreachable && Self.standbyState(second) == .unreachable
+        }
+        XCTAssertTrue(out, "unreachable on both (\(ContinuousClock.now - frozen))")
+        try await Task.sleep(until: frozen + .seconds(4))
+        let heldBefore = Set(try Self.processes(of: topology.standby))
+        for process in processes { kill(process, SIGCONT) }
+        XCTAssertEqual(heldBefore, Set(processes), "no process of the standby came or went while it was stopped")
+        let resumed = ContinuousClock.now
+        let back = await eventually(timeout: .seconds(2), pollingEvery: .milliseconds(10)) {
+            Self.standbyState(first) == .inRotation && Self.standbyState(second) == .inRotation
+        }
+        XCTAssertTrue(back, "back in rotation on both within 2 s (\(ContinuousClock.now - resumed))")
+
+        var total = Tally()
+        for task in load {
+            task.cancel()
+            let tally = await task.value
+            for (status, count) in tally.statuses { total.statuses[status, default: 0] += count }
+            total.slowest = max(total.slowest, tally.slowest)
+        }
+        XCTAssertEqual(Set(total.statuses.keys), [200], "every request of the load succeeded: \(total.statuses)")
+        XCTAssertLessThan(total.slowest, .milliseconds(2500), "no read waited for the stopped standby")
+        await topology.stop()
+    }
+
+    /// The postmaster of `cluster` and every process it started.
+    private static func processes(of cluster: EmbeddedPostgres) throws -> [pid_t] {
+        let postmaster = try XCTUnwrap(cluster.postmasterProcessID)
+        let children = try FileManager.default.contentsOfDirectory(atPath: "/proc").compactMap { entry -> pid_t? in
+            guard let pid = pid_t(entry),
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let afterName = stat.range(of: ") ", options: .backwards)
+            else { return nil }
+            let fields = stat[afterName.upperBound...].split(separator: " ")
+            return fields.count > 1 && pid_t(fields[1]) == postmaster ? pid : nil
+        }
+        return [postmaster] + children
     }
 
     /// `serve --embedded-replicas 1`: a streaming standby of the embedded cluster, made by `pg_basebackup -R` over the
