@@ -34,6 +34,9 @@ public enum Entrypoint {
             } catch let error as TLSConfigurationError {
                 StandardError.write("employees: \(error.description)")
                 return 2
+            } catch let error as TrustedProxiesSettingError {
+                StandardError.write("employees: \(error.description)")
+                return 2
             } catch {
                 StandardError.write("employees: \(invocation.subcommand) failed: \(describe(error))")
                 return 1

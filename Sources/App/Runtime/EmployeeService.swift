@@ -60,6 +60,9 @@ public final class EmployeeService: Sendable {
         log: @escaping @Sendable (String) -> Void = StandardError.write
     ) async throws -> EmployeeService {
         let tls = try ServiceTLS.prepare(configuration, log: log)
+        guard let trustedProxies = IPNetwork.list(environment["EMPLOYEES_TRUSTED_PROXIES"] ?? "") else {
+            throw TrustedProxiesSettingError()
+        }
         let keys = try loadKeys(configuration, environment: environment)
         let readURLs = try configuration.readDatabaseURLs.map(ReadRouting.standbyConfiguration(url:))
         let database = try DatabaseRuntime.open(configuration, log: log)
@@ -96,17 +99,18 @@ public final class EmployeeService: Sendable {
         try ConsoleRoutes.register(in: &routes, context: context, settings: console)
         let application = HTTPApplication<Route>(
             router: routes.build(),
-            middleware: (tls == nil ? [] : [StrictTransportSecurityMiddleware()]) + [
-                SecurityHeadersMiddleware(), RequestIDMiddleware(), AccessLogMiddleware(logger: StandardErrorLogger()),
-                RequestMetricsMiddleware(metrics: context.monitoring.requests),
-                CompatibilityEnvelopeMiddleware(),
-                PageMiddleware(settings: console),
-                AuthenticationMiddleware(
-                    verifier: verifier, verifiedTokens: VerifiedTokenCache(), principals: feed.table, revokedTokens: revoked,
-                    securityLog: context.securityLog),
-            ] + (reads.standbys == nil ? [] : [ConsistencyTokenMiddleware(positions: positions)]) + [
-                IdempotencyMiddleware(store: IdempotencyMiddleware.store(pool: pool))
-            ],
+            middleware: (trustedProxies.isEmpty ? [] : [ForwardedClientMiddleware(trustedProxies: trustedProxies)])
+                + (tls == nil ? [] : [StrictTransportSecurityMiddleware()]) + [
+                    SecurityHeadersMiddleware(), RequestIDMiddleware(), AccessLogMiddleware(logger: StandardErrorLogger()),
+                    RequestMetricsMiddleware(metrics: context.monitoring.requests),
+                    CompatibilityEnvelopeMiddleware(),
+                    PageMiddleware(settings: console),
+                    AuthenticationMiddleware(
+                        verifier: verifier, verifiedTokens: VerifiedTokenCache(), principals: feed.table, revokedTokens: revoked,
+                        securityLog: context.securityLog),
+                ] + (reads.standbys == nil ? [] : [ConsistencyTokenMiddleware(positions: positions)]) + [
+                    IdempotencyMiddleware(store: IdempotencyMiddleware.store(pool: pool))
+                ],
             handler: APIRoutes.respond)
         var serverConfiguration = HTTPServer.Configuration(host: configuration.host, port: configuration.port)
         serverConfiguration.logger = StandardErrorLogger()
