@@ -40,11 +40,21 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "OpenAPI", dependencies: ["Employees", "Security", "EventStore"], swiftSettings: strict),
         .target(
+            name: "Operations",
+            dependencies: ["Accounts", "Records", "HTTP", "Security", "Employees", "EventStore", "Postgres", "JSONText"],
+            swiftSettings: strict),
+        .target(
+            name: "Console",
+            dependencies: [
+                "Operations", "Accounts", "Records", "HTTP", "Security", "Employees", "EventStore", "Postgres", "Crypto",
+                "CivilTime",
+            ],
+            swiftSettings: strict),
+        .target(
             name: "App",
             dependencies: [
-                "Accounts", "Records", "HTTP", "Security", "Employees", "EventStore", "Postgres", "Crypto", "JSONText",
-                "CivilTime",
-                "OpenAPI",
+                "Console", "Operations", "Accounts", "Records", "HTTP", "Security", "Employees", "EventStore", "Postgres",
+                "Crypto", "JSONText", "CivilTime", "OpenAPI",
             ],
             swiftSettings: strict),
         .target(
@@ -81,7 +91,8 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "App", "Accounts", "Records", "EmployeesCLI", "CivilTime", "OpenAPI", "Crypto", "Employees", "EventStore",
+                "App", "Console", "Operations", "Accounts", "Records", "EmployeesCLI", "CivilTime", "OpenAPI", "Crypto",
+                "Employees", "EventStore",
                 "Postgres", "Security", "TestSupport",
             ], swiftSettings: strict),
     ]

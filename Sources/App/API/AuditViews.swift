@@ -4,6 +4,7 @@ import Crypto
 import EventStore
 import Foundation
 import Glibc
+import Operations
 import Postgres
 import Records
 
@@ -26,24 +27,12 @@ struct LoggedEvent: Encodable, Sendable {
         try container.encode(event.type, forKey: .type)
         try container.encode(event.schemaVersion, forKey: .schemaVersion)
         try container.encode(event.data, forKey: .data)
-        try container.encode(Self.timestamp(microseconds: event.recordedAtMicroseconds), forKey: .recordedAt)
+        try container.encode(event.recordedAtText, forKey: .recordedAt)
         try container.encode(event.metadata["principal"]?.stringValue, forKey: .principal)
         let scopes = event.metadata["scopes"]?.arrayValue?.compactMap(\.stringValue) ?? []
         try container.encode(scopes, forKey: .scopes)
         try container.encode(event.metadata["request_id"]?.stringValue, forKey: .requestID)
         try container.encode(Hex.encode(event.hash), forKey: .hash)
-    }
-
-    /// RFC 3339 in UTC with the microseconds the log stores (the precision the hash chain covers).
-    static func timestamp(microseconds: Int64) -> String {
-        let seconds = microseconds >= 0 ? microseconds / 1_000_000 : (microseconds - 999_999) / 1_000_000
-        let fraction = microseconds - seconds * 1_000_000
-        var time = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-            parts.tm_hour, parts.tm_min, parts.tm_sec, Int32(fraction))
     }
 }
 

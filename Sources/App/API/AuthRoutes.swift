@@ -1,5 +1,6 @@
 import Accounts
 import HTTP
+import Operations
 import Records
 import Security
 

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Operations
 import Records
 
 /// The original system's response body, `{"status": {"code": 200, "text": "…"}, "data": …}`, so that its REST
@@ -23,14 +24,6 @@ struct CompatibilityEnvelope<Payload: Encodable>: Encodable {
         try container.encode(status, forKey: .status)
         try container.encodeIfPresent(data, forKey: .data)
     }
-}
-
-/// The original system's status texts, verbatim: its clients compare them.
-enum CompatibilityText {
-    static let retrieved = "Data has been retrieved successfully."
-    static let noData = "No data for the selection criteria."
-    static let saved = "Data has been saved successfully."
-    static let notEnoughPermissions = "Not enough permissions"
 }
 
 /// Builds envelope responses: successes from the handlers, failures from RFC 9457 problems.
@@ -83,7 +76,7 @@ enum CompatibilityResponse {
 /// scope denials from `AuthenticationMiddleware`, and whatever a handler throws once `ErrorMapping` has made it a
 /// problem. Sits just outside the authentication middleware, so it sees every answer of those routes.
 struct CompatibilityEnvelopeMiddleware: HTTPMiddleware {
-    typealias Route = App.Route
+    typealias Route = Operations.Route
 
     func handle(_ request: HTTPRequest, context: HTTPRequestContext<Route>, next: HTTPNext<Route>) async throws -> HTTPResponse {
         let response = try await next(request, context)

@@ -2,6 +2,7 @@ import CivilTime
 import Employees
 import Foundation
 import HTTP
+import Operations
 import Records
 import Security
 
@@ -71,7 +72,7 @@ enum EmployeeRoutes {
     }
 
     static func read(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
-        let empNo = try employeeNumber(request)
+        let empNo = try request.employeeNumber()
         let record: EmployeeRecord?
         if let asOf = request.http.query["as_of"] {
             guard let instant = ISO8601.date(from: asOf) else {
@@ -88,7 +89,7 @@ enum EmployeeRoutes {
     }
 
     static func update(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
-        let empNo = try employeeNumber(request)
+        let empNo = try request.employeeNumber()
         let body = try JSONObjectBody(request.http)
         try body.rejectUnknownFields(allowed: personalFields, ignored: ["email", "password", "emp_no"])
         var typeErrors: [HTTPFieldError] = []
@@ -148,13 +149,6 @@ enum EmployeeRoutes {
         enum CodingKeys: String, CodingKey {
             case employee, scopes, tokenScopes = "token_scopes"
         }
-    }
-
-    static func employeeNumber(_ request: APIRequest) throws(HTTPError) -> Int {
-        guard let empNo = request.http.pathParameters.int("emp_no"), EmployeeNumber(empNo) != nil else {
-            throw HTTPError(.badRequest, fieldErrors: [HTTPFieldError(field: "emp_no", message: "must be a positive integer")])
-        }
-        return empNo
     }
 
     static func etag(_ version: Int) -> String { "\"\(version)\"" }

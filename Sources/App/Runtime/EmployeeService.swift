@@ -1,8 +1,10 @@
 import Accounts
+import Console
 import Employees
 import EventStore
 import Foundation
 import HTTP
+import Operations
 import Postgres
 import Records
 import Security

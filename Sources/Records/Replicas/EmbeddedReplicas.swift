@@ -1,20 +1,19 @@
 import Foundation
 import Glibc
 import Postgres
-import Records
 
 /// The streaming standbys `serve --embedded-replicas N` runs beside the embedded cluster, for trying read scaling on
 /// one machine: `<data-dir>/postgres-standby-<n>`, made once by a base backup over the primary's Unix socket and
 /// reached over their own sockets only (see `EmbeddedStandby`).
-struct EmbeddedReplicas: Sendable {
-    let clusters: [EmbeddedPostgres]
+public struct EmbeddedReplicas: Sendable {
+    public let clusters: [EmbeddedPostgres]
     /// False for a standby another process had started: it is theirs to stop.
     private let stopsOnClose: [Bool]
 
-    static let none = EmbeddedReplicas(clusters: [], stopsOnClose: [])
+    public static let none = EmbeddedReplicas(clusters: [], stopsOnClose: [])
 
     /// Starts `count` standbys of the runtime's embedded cluster (making them on first use). Blocking: start-up only.
-    static func start(count: Int, of database: DatabaseRuntime, dataDirectory: String, log: (String) -> Void) throws
+    public static func start(count: Int, of database: DatabaseRuntime, dataDirectory: String, log: (String) -> Void) throws
         -> EmbeddedReplicas
     {
         guard count > 0 else { return .none }
@@ -35,12 +34,12 @@ struct EmbeddedReplicas: Sendable {
     }
 
     /// How the service reads from them: its own database, as its own role.
-    var configurations: [PostgresConfiguration] {
+    public var configurations: [PostgresConfiguration] {
         clusters.map { ReadRouting.standbyConfiguration($0.configuration.withDatabase(DatabaseRuntime.embeddedDatabaseName)) }
     }
 
     /// Stops the standbys this process started.
-    func stop() {
+    public func stop() {
         for (cluster, stops) in zip(clusters, stopsOnClose) where stops { try? cluster.stop() }
     }
 }

@@ -1,14 +1,15 @@
 import HTTP
+import Operations
 
 /// The web console's page-only routes. The pages that are twins of API operations are registered with those
 /// operations (`CompatibilityRoutes`); these are the pages without a JSON counterpart. Each declares its access
 /// like any route, and the authentication middleware enforces it before the page is rendered.
-enum ConsoleRoutes {
+package enum ConsoleRoutes {
     static let stylesheetPath = "/ui/style.css"
     static let iconPath = "/ui/icon.svg"
 
     /// Call after the API routes: signing in and out use the token and revocation operations registered there.
-    static func register(in table: inout RouteTable, context: APIContext, settings: ConsoleSettings) throws {
+    package static func register(in table: inout RouteTable, context: APIContext, settings: ConsoleSettings) throws {
         guard let issue = table.registered.first(where: { $0.route.operationID == "issueToken" })?.route.handler,
             let revoke = table.registered.first(where: { $0.route.operationID == "revokeToken" })?.route.handler
         else { preconditionFailure("the console needs the token and revocation routes registered first") }

@@ -4,26 +4,32 @@ import Security
 
 /// A request body the API cannot accept: malformed (400), of the wrong media type (415), or with fields of the wrong
 /// type or unknown (422). Each names the fields it is about.
-struct RequestBodyError: Error, Sendable {
-    let status: HTTPStatus
-    let detail: String
-    let fieldErrors: [HTTPFieldError]
+package struct RequestBodyError: Error, Sendable {
+    package let status: HTTPStatus
+    package let detail: String
+    package let fieldErrors: [HTTPFieldError]
 
-    var httpError: HTTPError {
+    package init(status: HTTPStatus, detail: String, fieldErrors: [HTTPFieldError]) {
+        self.status = status
+        self.detail = detail
+        self.fieldErrors = fieldErrors
+    }
+
+    package var httpError: HTTPError {
         HTTPError(status, detail: detail, fieldErrors: fieldErrors)
     }
 
-    static func invalidFields(_ errors: [HTTPFieldError]) -> RequestBodyError {
+    package static func invalidFields(_ errors: [HTTPFieldError]) -> RequestBodyError {
         RequestBodyError(status: .unprocessableContent, detail: "One or more fields are invalid", fieldErrors: errors)
     }
 }
 
 /// A JSON object body, parsed strictly (duplicate member names, excessive nesting and trailing data are refused),
 /// read field by field with type errors that name the field.
-struct JSONObjectBody {
-    let members: [String: StrictJSONValue]
+package struct JSONObjectBody {
+    package let members: [String: StrictJSONValue]
 
-    init(_ request: HTTPRequest) throws(RequestBodyError) {
+    package init(_ request: HTTPRequest) throws(RequestBodyError) {
         let mediaType = request.headers["Content-Type"]?.split(separator: ";").first?
             .trimmingOptionalWhitespace.lowercased()
         guard let mediaType, mediaType == "application/json" || mediaType.hasSuffix("+json") else {
@@ -48,7 +54,7 @@ struct JSONObjectBody {
     }
 
     /// Refuses members the operation does not know, naming each of them.
-    func rejectUnknownFields(allowed: Set<String>, ignored: Set<String> = []) throws(RequestBodyError) {
+    package func rejectUnknownFields(allowed: Set<String>, ignored: Set<String> = []) throws(RequestBodyError) {
         let unknown = members.keys.filter { !allowed.contains($0) && !ignored.contains($0) }.sorted()
         guard unknown.isEmpty else {
             throw .invalidFields(unknown.map { HTTPFieldError(field: $0, message: "is not a known field") })
@@ -56,7 +62,7 @@ struct JSONObjectBody {
     }
 
     /// The string value of `name`: nil when absent or JSON null; a type error otherwise.
-    func string(_ name: String, errors: inout [HTTPFieldError]) -> String? {
+    package func string(_ name: String, errors: inout [HTTPFieldError]) -> String? {
         switch members[name] {
         case nil, .null?: return nil
         case .string(let value)?: return value
@@ -69,10 +75,10 @@ struct JSONObjectBody {
 
 /// An `application/x-www-form-urlencoded` body, for OAuth2 and the original system's form routes. Repeated
 /// parameters are refused (RFC 6749 §3.1: parameters must not be included more than once).
-struct FormBody {
-    let form: URLEncodedForm
+package struct FormBody {
+    package let form: URLEncodedForm
 
-    init(_ request: HTTPRequest) throws(RequestBodyError) {
+    package init(_ request: HTTPRequest) throws(RequestBodyError) {
         let mediaType = request.headers["Content-Type"]?.split(separator: ";").first?
             .trimmingOptionalWhitespace.lowercased()
         guard mediaType == "application/x-www-form-urlencoded" else {
@@ -92,5 +98,5 @@ struct FormBody {
         }
     }
 
-    subscript(name: String) -> String? { form[name] }
+    package subscript(name: String) -> String? { form[name] }
 }

@@ -1,4 +1,5 @@
 import HTTP
+import Operations
 
 /// The signed-in user as the layout and the forms need them: who, and the CSRF token every form carries.
 struct PageSession {

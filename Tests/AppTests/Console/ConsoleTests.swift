@@ -7,6 +7,8 @@ import XCTest
 
 @testable import Accounts
 @testable import App
+@testable import Console
+@testable import Operations
 @testable import Records
 
 /// The web console over a real socket, without a browser: negotiation, the cookie's attributes and reach, CSRF and

@@ -8,11 +8,11 @@ import Security
 
 /// The one place where the app's typed errors become HTTP answers (RFC 9457 problems). Handlers throw what they
 /// mean; `APIRoutes.respond` renders it. Anything unknown becomes a 500 without detail.
-enum ErrorMapping {
+package enum ErrorMapping {
     /// Seconds a client should wait before retrying while the database is unreachable.
-    static let retryAfterSeconds = 1
+    package static let retryAfterSeconds = 1
 
-    static func httpError(for error: any Error) -> any Error {
+    package static func httpError(for error: any Error) -> any Error {
         switch error {
         case let error as HTTPError:
             return error
@@ -40,7 +40,7 @@ enum ErrorMapping {
         }
     }
 
-    static func httpError(for error: CommandError) -> HTTPError {
+    package static func httpError(for error: CommandError) -> HTTPError {
         switch error {
         case .invalid(let errors):
             return validation(errors)
@@ -70,7 +70,7 @@ enum ErrorMapping {
 
     /// RFC 6749 §5.2: 400 (429 when throttled, with `Retry-After`) with `error` and `error_description`, plus
     /// `detail` for the original system's clients; never cached.
-    static func httpError(for error: OAuthError) -> HTTPError {
+    package static func httpError(for error: OAuthError) -> HTTPError {
         var headers: HTTPHeaders = ["Cache-Control": "no-store", "Pragma": "no-cache"]
         if let seconds = error.retryAfterSeconds { headers.set("Retry-After", String(seconds)) }
         return HTTPError(
@@ -82,13 +82,13 @@ enum ErrorMapping {
             headers: headers)
     }
 
-    static func validation(_ errors: ValidationErrors) -> HTTPError {
+    package static func validation(_ errors: ValidationErrors) -> HTTPError {
         HTTPError(
             .unprocessableContent, detail: "One or more fields are invalid",
             fieldErrors: errors.errors.map { HTTPFieldError(field: $0.field.rawValue, message: $0.message) })
     }
 
-    static func unavailable() -> HTTPError {
+    package static func unavailable() -> HTTPError {
         HTTPError(
             .serviceUnavailable, detail: "The database is unavailable; retry shortly",
             headers: ["Retry-After": String(retryAfterSeconds)])
@@ -96,12 +96,26 @@ enum ErrorMapping {
 }
 
 extension ErrorMapping {
-    static func httpError(for error: AccountError) -> HTTPError {
+    /// The realm of every `WWW-Authenticate: Bearer` challenge.
+    package static let realm = "employees"
+
+    /// RFC 6750 §3.1: a valid token without the scopes the operation needs.
+    package static func insufficientScope(required: ScopeSet) -> HTTPError {
+        HTTPError(
+            .forbidden, detail: "Not enough permissions",
+            members: [(name: "required_scope", value: .string(required.spaceDelimited))],
+            headers: [
+                "WWW-Authenticate":
+                    "Bearer realm=\"\(realm)\", error=\"insufficient_scope\", scope=\"\(required.spaceDelimited)\""
+            ])
+    }
+
+    package static func httpError(for error: AccountError) -> HTTPError {
         switch error {
         case .unknownScope:
             return HTTPError(.notFound, detail: "No such scope")
         case .beyondOwnScopes(let missing):
-            return AuthenticationMiddleware.insufficientScope(required: missing)
+            return insufficientScope(required: missing)
         case .wrongCurrentPassword:
             return HTTPError(
                 .forbidden, detail: "The current password is not correct",

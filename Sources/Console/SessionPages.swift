@@ -1,6 +1,7 @@
 import Accounts
 import Foundation
 import HTTP
+import Operations
 import Security
 
 /// Signing in and out, and the home page. Signing in is the token endpoint's own operation (`POST /auth/token`,

@@ -1,8 +1,8 @@
 import Synchronization
 
 /// How reads were routed since start, for `/metrics`.
-final class ReadRoutingCounters: Sendable {
-    enum Outcome: String, CaseIterable, Sendable {
+public final class ReadRoutingCounters: Sendable {
+    public enum Outcome: String, CaseIterable, Sendable {
         /// Served by a standby.
         case standby
         /// Served by the primary: no standby in rotation, or none had replayed the token's position in time.
@@ -13,9 +13,9 @@ final class ReadRoutingCounters: Sendable {
 
     private let counts = Mutex([Outcome: Int]())
 
-    func count(_ outcome: Outcome) {
+    public func count(_ outcome: Outcome) {
         counts.withLock { $0[outcome, default: 0] += 1 }
     }
 
-    var snapshot: [Outcome: Int] { counts.withLock { $0 } }
+    public var snapshot: [Outcome: Int] { counts.withLock { $0 } }
 }

@@ -4,6 +4,7 @@ import Crypto
 import Employees
 import EventStore
 import HTTP
+import Operations
 import Records
 
 /// The auditors' pages: an employee's history as a timeline, the global log with the result of verifying its hash
@@ -16,7 +17,7 @@ struct AuditPages: Sendable {
     /// `GET /ui/employees/{emp_no}/history`: each event with when, who, with which scopes, and which fields changed
     /// from what to what (the "from" is the value the update recorded, or else the one the earlier events left).
     func history(_ request: APIRequest) async throws -> HTTPResponse {
-        let empNo = try EmployeeRoutes.employeeNumber(request)
+        let empNo = try request.employeeNumber()
         guard let number = EmployeeNumber(empNo) else { throw CommandError.notFound }
         let events = try await EventReader(pool: context.pool).stream(EmployeeEventCodec.streamID(number))
         guard !events.isEmpty else { throw CommandError.notFound }
@@ -39,7 +40,7 @@ struct AuditPages: Sendable {
                 .element(
                     "p", [.class("meta")],
                     [
-                        .element("time", [], [.text(LoggedEvent.timestamp(microseconds: event.recordedAtMicroseconds))]),
+                        .element("time", [], [.text(event.recordedAtText)]),
                         .text(" · by \(event.metadata["principal"]?.stringValue ?? "unknown")"),
                         .text(" · scopes: \(scopes.isEmpty ? "none" : scopes.joined(separator: " "))"),
                         .text(" · version \(event.streamVersion), position \(event.position)"),
@@ -97,7 +98,7 @@ struct AuditPages: Sendable {
         let rows: [[HTML]] = events.map { event in
             [
                 .text(String(event.position)),
-                .element("time", [], [.text(LoggedEvent.timestamp(microseconds: event.recordedAtMicroseconds))]),
+                .element("time", [], [.text(event.recordedAtText)]),
                 .text(event.type), Self.streamLink(event.streamID.rawValue),
                 .text(event.metadata["principal"]?.stringValue ?? "unknown"),
             ]

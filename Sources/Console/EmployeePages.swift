@@ -1,22 +1,27 @@
 import CivilTime
 import Employees
 import HTTP
+import Operations
 import Records
 import Security
 
 /// The HTML twins of the original system's employee routes, and the two pages that only exist in a browser (the
 /// search form and the new-employee form). Reads and writes go through the very functions the JSON routes use
-/// (`CompatibilityRoutes.searchPatterns`, `recordForUpdate`, `adminSave`, `ownSave`), so the rules, the commands
+/// (`CompatibilityOperations.searchPatterns`, `recordForUpdate`, `adminSave`, `ownSave`), so the rules, the commands
 /// and the error texts are the same; only the rendering differs.
-struct EmployeePages: Sendable {
+package struct EmployeePages: Sendable {
     let context: APIContext
 
+    package init(context: APIContext) {
+        self.context = context
+    }
+
     /// Which of the original's two edit pages: one's own record (`user:write`) or any record (`admin:write`).
-    enum Editing: Sendable {
+    package enum Editing: Sendable {
         case ownRecord, anyRecord
 
         var writeScope: Scope { self == .ownRecord ? .userWrite : .adminWrite }
-        var saveAction: String { self == .ownRecord ? CompatibilityRoutes.userSave : CompatibilityRoutes.adminSave }
+        var saveAction: String { self == .ownRecord ? CompatibilityOperations.userSave : CompatibilityOperations.adminSave }
 
         func path(_ empNo: Int) -> String {
             self == .ownRecord ? "/emp/own-get-update/\(empNo)" : "/emp/admin-get-update/\(empNo)"
@@ -34,11 +39,11 @@ struct EmployeePages: Sendable {
             return searchPage(request, last: "", first: "", errors: [:], status: .ok)
         }
         var errors: [String: [String]] = [:]
-        if !CompatibilityRoutes.isPartialPattern(last, maximum: LastName.maximumLength) {
-            errors["last_name"] = [CompatibilityRoutes.partialLastNameMessage]
+        if !CompatibilityOperations.isPartialPattern(last, maximum: LastName.maximumLength) {
+            errors["last_name"] = [CompatibilityOperations.partialLastNameMessage]
         }
-        if !CompatibilityRoutes.isPartialPattern(first, maximum: FirstName.maximumLength) {
-            errors["first_name"] = [CompatibilityRoutes.partialFirstNameMessage]
+        if !CompatibilityOperations.isPartialPattern(first, maximum: FirstName.maximumLength) {
+            errors["first_name"] = [CompatibilityOperations.partialFirstNameMessage]
         }
         guard errors.isEmpty else { return searchPage(request, last: last, first: first, errors: errors, status: .badRequest) }
         return Page.redirect(to: Self.resultsPath(last: last, first: first))
@@ -49,12 +54,12 @@ struct EmployeePages: Sendable {
     }
 
     /// `GET /emp/search/{last_name}/{first_name}` in a browser: the results, a page at a time.
-    func results(_ request: APIRequest) async throws -> HTTPResponse {
+    package func results(_ request: APIRequest) async throws -> HTTPResponse {
         let last = request.http.pathParameters.string("last_name") ?? ""
         let first = request.http.pathParameters.string("first_name") ?? ""
         let patterns: (lastName: String, firstName: String)
         do {
-            patterns = try CompatibilityRoutes.searchPatterns(request.http)
+            patterns = try CompatibilityOperations.searchPatterns(request.http)
         } catch {
             let errors = FormErrors(error)?.messages ?? [:]
             return searchPage(request, last: last, first: first, errors: errors, status: .badRequest)
@@ -127,8 +132,8 @@ struct EmployeePages: Sendable {
 
     /// `GET /emp/own-get-update/{emp_no}` and `/emp/admin-get-update/{emp_no}` in a browser: the record, with the
     /// edit form when the caller's scopes allow the matching save.
-    func record(_ request: APIRequest, editing: Editing) async throws -> HTTPResponse {
-        let record = try await CompatibilityRoutes.recordForUpdate(request, context)
+    package func record(_ request: APIRequest, editing: Editing) async throws -> HTTPResponse {
+        let record = try await CompatibilityOperations.recordForUpdate(request, context)
         let saved = request.http.query["saved"] != nil
         return try recordPage(request, record, editing: editing, submitted: nil, errors: nil, notice: saved ? "Saved." : nil)
     }
@@ -238,7 +243,7 @@ struct EmployeePages: Sendable {
             ]
         content.append(
             .element(
-                "form", [HTMLAttribute("method", "post"), .action(CompatibilityRoutes.adminSave), .class("card")],
+                "form", [HTMLAttribute("method", "post"), .action(CompatibilityOperations.adminSave), .class("card")],
                 [session?.csrfInput ?? .empty] + fields.map(\.html)
                     + [.element("button", [HTMLAttribute("type", "submit"), .class("primary")], [.text("Create employee")])]))
         return Page(
@@ -252,11 +257,11 @@ struct EmployeePages: Sendable {
     /// `POST /emp/admin-save` and `/emp/user-save` from a console form: the same save as the JSON route; success
     /// leads to the record's page, refused fields come back next to their inputs with what was typed (never the
     /// password).
-    func save(_ request: APIRequest, as editing: Editing) async throws -> HTTPResponse {
+    package func save(_ request: APIRequest, as editing: Editing) async throws -> HTTPResponse {
         do {
             let saved =
                 try await editing == .ownRecord
-                ? CompatibilityRoutes.ownSave(request, context) : CompatibilityRoutes.adminSave(request, context)
+                ? CompatibilityOperations.ownSave(request, context) : CompatibilityOperations.adminSave(request, context)
             return Page.redirect(to: editing.path(saved.record.empNo) + "?saved=1")
         } catch {
             guard let errors = FormErrors(error), let form = try? URLEncodedForm(parsing: request.http.body) else { throw error }

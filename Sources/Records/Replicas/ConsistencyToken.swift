@@ -6,25 +6,25 @@ import Postgres
 /// lowercase hexadecimal digits, e.g. `w1.00000000016b3a28`. `w1` versions the format; a token this service cannot
 /// read is served from the primary, which is always current, so an old or forged token can cost time, never
 /// correctness. It carries no personal data: a log position says only how much was written.
-struct ConsistencyToken: Sendable, Equatable {
-    static let header = "Consistency-Token"
+public struct ConsistencyToken: Sendable, Equatable {
+    public static let header = "Consistency-Token"
     private static let prefix = "w1."
 
-    let position: WALPosition
+    public let position: WALPosition
 
-    init(_ position: WALPosition) {
+    public init(_ position: WALPosition) {
         self.position = position
     }
 
     /// Parses a header value; nil when it is not a token of this format.
-    init?(header value: String) {
+    public init?(header value: String) {
         guard value.hasPrefix(Self.prefix) else { return nil }
         let digits = value.dropFirst(Self.prefix.count)
         guard digits.count == 16, digits.allSatisfy(\.isHexDigit), let number = UInt64(digits, radix: 16) else { return nil }
         position = WALPosition(number)
     }
 
-    var headerValue: String {
+    public var headerValue: String {
         let digits = String(position.value, radix: 16)
         return Self.prefix + String(repeating: "0", count: 16 - digits.count) + digits
     }

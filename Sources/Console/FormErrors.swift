@@ -1,4 +1,5 @@
 import HTTP
+import Operations
 
 /// The field errors of a refused command, by field name (`first_name`, `email`), to show next to the inputs.
 /// Taken from the same problem the JSON twin answers, so a page and its API route refuse the same input with the

@@ -11,13 +11,13 @@ import HTTP
 ///
 /// The CSRF token is an HMAC of a fixed label keyed by the session's token: bound to the session, the same on
 /// every instance, and impossible to compute for a page that cannot read the cookie.
-enum SessionCookie {
+package enum SessionCookie {
     static let name = "employees_session"
     static let csrfField = "csrf_token"
     private static let csrfLabel = Array("employees console csrf v1".utf8)
 
     /// The session token of the request's `Cookie` header(s), if any.
-    static func token(in request: HTTPRequest) -> String? {
+    package static func token(in request: HTTPRequest) -> String? {
         cookie(named: name, in: request)
     }
 

@@ -6,41 +6,41 @@ import Synchronization
 ///
 /// Labels are bounded by construction: the operation is the matched route's id (or `unmatched`), the method one of
 /// the standard ones (or `OTHER`), the status a number. Never a raw path, query or employee number.
-final class RequestMetrics: Sendable {
-    struct CountKey: Hashable, Sendable {
-        let operation: String
-        let method: String
-        let status: Int
+package final class RequestMetrics: Sendable {
+    package struct CountKey: Hashable, Sendable {
+        package let operation: String
+        package let method: String
+        package let status: Int
     }
 
-    struct LatencyKey: Hashable, Sendable {
-        let operation: String
-        let method: String
+    package struct LatencyKey: Hashable, Sendable {
+        package let operation: String
+        package let method: String
     }
 
     /// `bucketCounts[i]` counts observations in `(bucketBounds[i-1], bucketBounds[i]]`; rendering makes them
     /// cumulative, as Prometheus expects.
-    struct Histogram: Sendable, Hashable {
-        var bucketCounts = [Int](repeating: 0, count: RequestMetrics.bucketBounds.count)
-        var count = 0
-        var sum = 0.0
+    package struct Histogram: Sendable, Hashable {
+        package var bucketCounts = [Int](repeating: 0, count: RequestMetrics.bucketBounds.count)
+        package var count = 0
+        package var sum = 0.0
 
-        mutating func observe(_ seconds: Double) {
+        package mutating func observe(_ seconds: Double) {
             count += 1
             sum += seconds
             if let index = RequestMetrics.bucketBounds.firstIndex(where: { seconds <= $0 }) { bucketCounts[index] += 1 }
         }
     }
 
-    struct Snapshot: Sendable {
-        let counts: [CountKey: Int]
-        let latencies: [LatencyKey: Histogram]
-        let openEventStreams: Int
+    package struct Snapshot: Sendable {
+        package let counts: [CountKey: Int]
+        package let latencies: [LatencyKey: Histogram]
+        package let openEventStreams: Int
     }
 
     /// Seconds; Prometheus' client defaults, which suit an API answering in milliseconds.
-    static let bucketBounds: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
-    static let methods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+    package static let bucketBounds: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+    package static let methods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
     private struct Series {
         var counts: [CountKey: Int] = [:]
@@ -50,7 +50,9 @@ final class RequestMetrics: Sendable {
     private let series = Mutex(Series())
     private let openStreams = Atomic<Int>(0)
 
-    func record(operation: String, method: HTTPMethod, status: Int, seconds: Double) {
+    package init() {}
+
+    package func record(operation: String, method: HTTPMethod, status: Int, seconds: Double) {
         let method = Self.methods.contains(method.rawValue) ? method.rawValue : "OTHER"
         series.withLock { series in
             series.counts[CountKey(operation: operation, method: method, status: status), default: 0] += 1
@@ -59,13 +61,13 @@ final class RequestMetrics: Sendable {
     }
 
     /// Counts a streaming response for as long as `body` runs, so a leaked follower shows up as a stuck gauge.
-    func trackingEventStream<Result: Sendable>(_ body: () async throws -> Result) async rethrows -> Result {
+    package func trackingEventStream<Result: Sendable>(_ body: () async throws -> Result) async rethrows -> Result {
         openStreams.add(1, ordering: .relaxed)
         defer { openStreams.subtract(1, ordering: .relaxed) }
         return try await body()
     }
 
-    var snapshot: Snapshot {
+    package var snapshot: Snapshot {
         let (counts, latencies) = series.withLock { ($0.counts, $0.latencies) }
         return Snapshot(counts: counts, latencies: latencies, openEventStreams: openStreams.load(ordering: .relaxed))
     }
@@ -73,12 +75,18 @@ final class RequestMetrics: Sendable {
 
 /// Times every request and counts it under its operation and final status. It sits outside authentication, so
 /// 401 and 403 answers are counted too; for a streamed body the time is the time to the response head.
-struct RequestMetricsMiddleware: HTTPMiddleware {
-    typealias Route = App.Route
+package struct RequestMetricsMiddleware: HTTPMiddleware {
+    package typealias Route = Operations.Route
 
-    let metrics: RequestMetrics
+    package let metrics: RequestMetrics
 
-    func handle(_ request: HTTPRequest, context: HTTPRequestContext<Route>, next: HTTPNext<Route>) async throws -> HTTPResponse {
+    package init(metrics: RequestMetrics) {
+        self.metrics = metrics
+    }
+
+    package func handle(_ request: HTTPRequest, context: HTTPRequestContext<Route>, next: HTTPNext<Route>) async throws
+        -> HTTPResponse
+    {
         let started = ContinuousClock.now
         let response = try await next(request, context)
         metrics.record(
@@ -89,17 +97,19 @@ struct RequestMetricsMiddleware: HTTPMiddleware {
 }
 
 /// Writes the Prometheus text exposition format 0.0.4.
-struct PrometheusText {
-    private(set) var text = ""
+package struct PrometheusText {
+    package private(set) var text = ""
+
+    package init() {}
 
     /// Starts a metric family: its help line and type.
-    mutating func family(_ name: String, type: String, help: String) {
+    package mutating func family(_ name: String, type: String, help: String) {
         text +=
             "# HELP \(name) \(help.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n"))\n"
         text += "# TYPE \(name) \(type)\n"
     }
 
-    mutating func sample(_ name: String, labels: [(String, String)] = [], _ value: Double) {
+    package mutating func sample(_ name: String, labels: [(String, String)] = [], _ value: Double) {
         text += name
         if !labels.isEmpty {
             text += "{" + labels.map { "\($0.0)=\"\(Self.escape($0.1))\"" }.joined(separator: ",") + "}"
@@ -107,16 +117,16 @@ struct PrometheusText {
         text += " " + Self.format(value) + "\n"
     }
 
-    mutating func sample(_ name: String, labels: [(String, String)] = [], _ value: some BinaryInteger) {
+    package mutating func sample(_ name: String, labels: [(String, String)] = [], _ value: some BinaryInteger) {
         sample(name, labels: labels, Double(value))
     }
 
-    static func escape(_ value: String) -> String {
+    package static func escape(_ value: String) -> String {
         value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n")
     }
 
-    static func format(_ value: Double) -> String {
+    package static func format(_ value: Double) -> String {
         if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
         if value.isNaN { return "NaN" }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }

@@ -1,6 +1,4 @@
-import HTTP
 import Postgres
-import Records
 
 /// Where the reads that may lag run: a standby in rotation, else the primary.
 ///
@@ -12,38 +10,44 @@ import Records
 /// waiting at most `consistencyWait` for one, else by the primary. A read on a standby that fails as a broken or
 /// refused connection, or is cancelled by a recovery conflict, takes the standby out of rotation and runs again on
 /// the primary, so a standby's fault never reaches a client.
-struct ReadRouting: Sendable {
+public struct ReadRouting: Sendable {
     /// The primary's pool and queries, or a standby's.
-    struct Target: Sendable {
-        let pool: PostgresPool
-        let queries: EmployeeQueries
+    public struct Target: Sendable {
+        public let pool: PostgresPool
+        public let queries: EmployeeQueries
+
+        public init(pool: PostgresPool, queries: EmployeeQueries) {
+            self.pool = pool
+            self.queries = queries
+        }
     }
 
-    let primary: Target
-    let standbys: StandbySet?
-    let standbyTargets: [Target]
-    let consistencyWait: Duration
-    let counters = ReadRoutingCounters()
+    public let primary: Target
+    public let standbys: StandbySet?
+    public let standbyTargets: [Target]
+    public let consistencyWait: Duration
+    public let counters = ReadRoutingCounters()
 
     /// Everything on the primary, as without standbys.
-    init(primary: Target) {
+    public init(primary: Target) {
         self.primary = primary
         standbys = nil
         standbyTargets = []
         consistencyWait = .zero
     }
 
-    init(primary: Target, standbys: StandbySet, consistencyWait: Duration) {
+    public init(primary: Target, standbys: StandbySet, consistencyWait: Duration) {
         self.primary = primary
         self.standbys = standbys
         standbyTargets = standbys.pools.map { Target(pool: $0, queries: EmployeeQueries(pool: $0)) }
         self.consistencyWait = consistencyWait
     }
 
-    /// Runs `body` on the target this request's read belongs on.
-    func run<Value: Sendable>(_ request: HTTPRequest, _ body: @Sendable (Target) async throws -> Value) async throws -> Value {
+    /// Runs `body` on the target a read belongs on, given the `Consistency-Token` its request sent (if any).
+    public func run<Value: Sendable>(consistencyToken sent: String?, _ body: @Sendable (Target) async throws -> Value)
+        async throws -> Value
+    {
         guard let standbys else { return try await body(primary) }
-        let sent = request.headers[ConsistencyToken.header]
         let token = sent.flatMap(ConsistencyToken.init(header:))
         guard sent == nil || token != nil,
             let index = await standbys.standby(
@@ -65,7 +69,7 @@ struct ReadRouting: Sendable {
 
     /// How the service reaches a standby given by URL: as its own role, like the primary (`DatabaseRuntime`).
     /// A URL libpq cannot parse is refused; the message does not repeat it (it may hold a password).
-    static func standbyConfiguration(url: String) throws -> PostgresConfiguration {
+    public static func standbyConfiguration(url: String) throws -> PostgresConfiguration {
         do {
             return standbyConfiguration(try PostgresConfiguration(url: url))
         } catch {
@@ -74,7 +78,7 @@ struct ReadRouting: Sendable {
         }
     }
 
-    static func standbyConfiguration(_ configuration: PostgresConfiguration) -> PostgresConfiguration {
+    public static func standbyConfiguration(_ configuration: PostgresConfiguration) -> PostgresConfiguration {
         var configuration = configuration
         configuration.additionalParameters["options"] = "-c role=\(DatabaseRuntime.applicationRole)"
         configuration.applicationName = configuration.applicationName ?? "employees-reads"
@@ -86,7 +90,7 @@ struct ReadRouting: Sendable {
     /// the same: connection (08), shutting down or starting up (57), out of resources (53), system errors (58), and a
     /// query cancelled because replay needed what it read (40001 on a standby). An error the statement would also get
     /// on the primary is not retried.
-    static func isStandbyFault(_ error: any Error) -> Bool {
+    public static func isStandbyFault(_ error: any Error) -> Bool {
         guard let error = error as? PostgresError else { return false }
         guard error.kind == .server, let code = error.code else { return true }
         return ["08", "53", "57", "58"].contains(code.errorClass) || code == .serializationFailure

@@ -1,9 +1,11 @@
 import HTTP
+import Operations
+import Records
 
 /// Marks a request as one for a console page: set by `PageMiddleware`, read by the authentication middleware (only
 /// pages accept the session cookie) and by `APIRoutes.respond` (which answers with the route's HTML twin).
-enum PageRequestKey: HTTPContextKey {
-    typealias Value = Bool
+package enum PageRequestKey: HTTPContextKey {
+    package typealias Value = Bool
 }
 
 /// The console's side of every request, just inside the compatibility envelope and outside authentication.
@@ -16,16 +18,22 @@ enum PageRequestKey: HTTPContextKey {
 /// `Origin` (or `Referer`) must name this host, and a request carrying the session cookie must carry the session's
 /// CSRF token. It then turns problems into pages (a missing or expired session is a `303` to the login form), and
 /// puts the browser security headers on every page.
-struct PageMiddleware: HTTPMiddleware {
-    typealias Route = App.Route
+package struct PageMiddleware: HTTPMiddleware {
+    package typealias Route = Operations.Route
 
     let settings: ConsoleSettings
+
+    package init(settings: ConsoleSettings) {
+        self.settings = settings
+    }
 
     /// Scripts, styles, images, fonts and forms from this origin only; no inline script or style; never framed.
     static let contentSecurityPolicy =
         "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'"
 
-    func handle(_ request: HTTPRequest, context: HTTPRequestContext<Route>, next: HTTPNext<Route>) async throws -> HTTPResponse {
+    package func handle(_ request: HTTPRequest, context: HTTPRequestContext<Route>, next: HTTPNext<Route>) async throws
+        -> HTTPResponse
+    {
         guard let route = context.route else {
             let response = try await next(request, context)
             return Self.wantsHTML(request) ? finish(response, request) : response

@@ -3,7 +3,9 @@ import Security
 
 extension PasswordService {
     /// The policy's verdict, as field errors on `field`.
-    func violations(of password: String, email: String?, names: [String], field: String = "password") -> [HTTPFieldErrorText] {
+    package func violations(of password: String, email: String?, names: [String], field: String = "password")
+        -> [HTTPFieldErrorText]
+    {
         do {
             try policy.validate(password, context: PasswordContext(email: email, names: names))
             return []
