@@ -59,7 +59,9 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "EmployeesCLI",
-            dependencies: ["App", "Accounts", "Records", "Security", "Employees", "EventStore", "Postgres", "Crypto"],
+            dependencies: [
+                "App", "Accounts", "Records", "HTTP", "Security", "Employees", "EventStore", "Postgres", "Crypto",
+            ],
             swiftSettings: strict),
         .executableTarget(name: "employees", dependencies: ["EmployeesCLI"], swiftSettings: strict),
         // bench/http: the smallest server of ours to measure against nginx.
@@ -92,8 +94,7 @@ let package = Package(
             name: "AppTests",
             dependencies: [
                 "App", "Console", "Operations", "Accounts", "Records", "EmployeesCLI", "CivilTime", "OpenAPI", "Crypto",
-                "Employees", "EventStore",
-                "Postgres", "Security", "TestSupport",
+                "Employees", "EventStore", "HTTP", "Postgres", "Security", "TestSupport",
             ], swiftSettings: strict),
     ]
 )

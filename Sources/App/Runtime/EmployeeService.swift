@@ -61,7 +61,8 @@ public final class EmployeeService: Sendable {
         _ configuration: ServiceConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment,
         log: @escaping @Sendable (String) -> Void = StandardError.write
     ) async throws -> EmployeeService {
-        let tls = try ServiceTLS.prepare(configuration, log: log)
+        let tls = try ServiceTLS.prepare(
+            configuration.tls, host: configuration.host, dataDirectory: configuration.dataDirectory, log: log)
         let keys = try loadKeys(configuration, environment: environment)
         let readURLs = try configuration.readDatabaseURLs.map(ReadRouting.standbyConfiguration(url:))
         let database = try DatabaseRuntime.open(configuration, log: log)

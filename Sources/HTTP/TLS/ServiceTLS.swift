@@ -1,16 +1,15 @@
 import Dispatch
 import Foundation
 import Glibc
-import HTTP
 import Synchronization
 
-/// HTTPS for `serve`: the certificate and key (from files, or generated self-signed), the reload on `SIGHUP`, and the
+/// HTTPS for a server: the certificate and key (from files, or generated self-signed), the reload on `SIGHUP`, and the
 /// optional plaintext listener that only redirects to HTTPS.
 ///
 /// Everything that can be wrong with the files is found in `prepare`, before the database starts, and reported as a
 /// `TLSConfigurationError` (exit status 2). A reload that fails keeps the certificate in use and says why in the log.
-final class ServiceTLS: Sendable {
-    let identity: TLSIdentity
+public final class ServiceTLS: Sendable {
+    public let identity: TLSIdentity
     private let settings: TLSSettings
     private let host: String
     private let log: @Sendable (String) -> Void
@@ -24,19 +23,21 @@ final class ServiceTLS: Sendable {
         running = RunningTLSParts()
     }
 
-    /// nil when the configuration asks for plaintext HTTP.
-    static func prepare(_ configuration: ServiceConfiguration, log: @escaping @Sendable (String) -> Void) throws -> ServiceTLS? {
+    /// nil when `settings` ask for plaintext HTTP. A generated certificate is kept in `<dataDirectory>/tls`, for `host`.
+    public static func prepare(
+        _ settings: TLSSettings, host: String, dataDirectory: String, log: @escaping @Sendable (String) -> Void
+    ) throws -> ServiceTLS? {
         let identity: TLSIdentity
         do {
-            switch configuration.tls.source {
+            switch settings.source {
             case .none:
                 return nil
             case .files(let certificate, let key):
                 identity = try TLSIdentity(certificateChainFile: certificate, privateKeyFile: key)
             case .selfSigned:
-                try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-                let directory = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("tls").path
-                let files = try TLSSelfSignedCertificate.ensure(directory: directory, hosts: [configuration.host])
+                try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+                let directory = URL(fileURLWithPath: dataDirectory).appendingPathComponent("tls").path
+                let files = try TLSSelfSignedCertificate.ensure(directory: directory, hosts: [host])
                 identity = try TLSIdentity(certificateChainFile: files.certificate, privateKeyFile: files.key)
                 log("TLS: \(files.generated ? "generated a" : "using the") self-signed certificate \(files.certificate)")
             }
@@ -44,12 +45,12 @@ final class ServiceTLS: Sendable {
             throw TLSConfigurationError(description: "TLS: \(error.description)")
         }
         log("TLS: certificate SHA-256 fingerprint \(identity.fingerprint)")
-        return ServiceTLS(identity: identity, settings: configuration.tls, host: configuration.host, log: log)
+        return ServiceTLS(identity: identity, settings: settings, host: host, log: log)
     }
 
     /// Starts the redirect listener (if asked for) and the reload on SIGHUP; returns the redirect listener's addresses.
     @discardableResult
-    func start(httpsPort: Int) throws -> [HTTPServer.Address] {
+    public func start(httpsPort: Int) throws -> [HTTPServer.Address] {
         running.reloadSignal.withLock { $0 = ReloadSignal(identity: identity, log: log) }
         guard let port = settings.redirectHTTPPort else { return [] }
         var configuration = HTTPServer.Configuration(host: host, port: port)
@@ -66,9 +67,9 @@ final class ServiceTLS: Sendable {
     }
 
     /// Where the plaintext redirect listener listens; empty without one.
-    var redirectAddresses: [HTTPServer.Address] { running.redirectAddresses.withLock { $0 } }
+    public var redirectAddresses: [HTTPServer.Address] { running.redirectAddresses.withLock { $0 } }
 
-    func stop() async {
+    public func stop() async {
         running.reloadSignal.withLock { $0 = nil }
         let server = running.redirectServer.withLock { server in
             defer { server = nil }
@@ -76,12 +77,6 @@ final class ServiceTLS: Sendable {
         }
         await server?.shutdown()
     }
-}
-
-/// The certificate or key named on the command line cannot be used: a configuration mistake (exit status 2), found
-/// before anything starts.
-public struct TLSConfigurationError: Error, Sendable, CustomStringConvertible {
-    public let description: String
 }
 
 /// What `ServiceTLS` starts after it is made.
