@@ -2,12 +2,6 @@ import HTTP
 import Operations
 import Records
 
-/// Marks a request as one for a console page: set by `PageMiddleware`, read by the authentication middleware (only
-/// pages accept the session cookie) and by `APIRoutes.respond` (which answers with the route's HTML twin).
-package enum PageRequestKey: HTTPContextKey {
-    package typealias Value = Bool
-}
-
 /// The console's side of every request, just inside the compatibility envelope and outside authentication.
 ///
 /// Decides whether a request is for a page: a page-only route, or a route with an HTML twin asked for by a browser

@@ -1,3 +1,4 @@
+import CivilTime
 import Employees
 
 /// `d/m/yyyy` as the original answers it: day and month always two digits (`09/12/1978`).
@@ -14,11 +15,7 @@ package enum CompatibilityDate {
             return String(decoding: [bytes[8], bytes[9], slash, bytes[5], bytes[6], slash] + bytes[0..<4], as: UTF8.self)
         }
         guard let date = try? CalendarDate(iso: iso) else { return iso }
-        return padded(date.day, 2) + "/" + padded(date.month, 2) + "/" + padded(date.year, 4)
-    }
-
-    private static func padded(_ number: Int, _ width: Int) -> String {
-        let digits = String(number)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        return CivilCalendar.padded(date.day, 2) + "/" + CivilCalendar.padded(date.month, 2) + "/"
+            + CivilCalendar.padded(date.year, 4)
     }
 }
