@@ -81,12 +81,7 @@ enum CompatibilityRoutes {
     // MARK: Reads
 
     static func me(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
-        let caller = try request.caller
-        let empNo = Int(caller.empNo)
-        let (found, scopes) = try await context.reads.run(request.http) { target in
-            (try await target.queries.employee(empNo), try await target.queries.scopes(of: empNo))
-        }
-        guard let record = found else { throw CommandError.notFound }
+        let (record, scopes) = try await EmployeeRoutes.callerRecord(request, context)
         return try CompatibilityResponse.success(text: "", data: CompatibilityMe(record, scopes: scopes))
     }
 

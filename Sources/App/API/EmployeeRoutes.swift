@@ -129,14 +129,20 @@ enum EmployeeRoutes {
 
     static func me(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
         let caller = try request.caller
-        let empNo = Int(caller.empNo)
-        let (found, granted) = try await context.reads.run(request.http) { target in
-            (try await target.queries.employee(empNo), try await target.queries.scopes(of: empNo))
-        }
-        guard let record = found else { throw CommandError.notFound }
+        let (record, granted) = try await callerRecord(request, context)
         return try JSONResponse.make(
             Me(employee: record, scopes: granted, tokenScopes: caller.scopes.spaceDelimited),
             headers: ["ETag": etag(record.version)])
+    }
+
+    /// The caller's own record and the scopes granted to them now (`/me` and the original system's `me` routes).
+    static func callerRecord(_ request: APIRequest, _ context: APIContext) async throws -> (EmployeeRecord, scopes: [String]) {
+        let empNo = Int(try request.caller.empNo)
+        let (found, scopes) = try await context.reads.run(request.http) { target in
+            (try await target.queries.employee(empNo), try await target.queries.scopes(of: empNo))
+        }
+        guard let record = found else { throw CommandError.notFound }
+        return (record, scopes)
     }
 
     struct Me: Encodable {
