@@ -2,8 +2,9 @@
 import PackageDescription
 
 /// Layers, lowest first. An arrow only ever points down (docs/ARCHITECTURE.md draws the map):
-/// employees → EmployeesCLI → App → {Accounts, Records, OpenAPI, HTTP, Security, …}; Accounts → {Records, Security,
-/// EventStore}; Records → {Employees, EventStore, Postgres}; EventStore → {Postgres, Crypto, JSONText};
+/// employees → EmployeesCLI → App → {Console, Operations, Accounts, Records, OpenAPI, HTTP, Security, …};
+/// Console → Operations → {Accounts, Records, HTTP, …}; Accounts → {Records, Security,
+/// EventStore}; Records → {Employees, EventStore, Postgres, JSONText}; EventStore → {Postgres, Crypto, JSONText};
 /// Security → {Crypto, JSONText}; HTTP → JSONText (and OpenSSL's libssl for TLS); Employees, Postgres → CivilTime. C libraries enter only through
 /// the system-library targets and CShim.
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
@@ -34,22 +35,38 @@ let package = Package(
         .target(name: "Security", dependencies: ["Crypto", "JSONText", "CArgon2", "CXCrypt"], swiftSettings: strict),
         .target(name: "Employees", dependencies: ["CivilTime"], swiftSettings: strict),
         .target(name: "EventStore", dependencies: ["Postgres", "Crypto", "JSONText", "CivilTime"], swiftSettings: strict),
-        .target(name: "Records", dependencies: ["Employees", "EventStore", "Postgres", "Crypto"], swiftSettings: strict),
+        .target(
+            name: "Records", dependencies: ["Employees", "EventStore", "Postgres", "Crypto", "JSONText", "CivilTime"],
+            swiftSettings: strict),
         .target(
             name: "Accounts", dependencies: ["Records", "Employees", "EventStore", "Postgres", "Security", "Crypto"],
             swiftSettings: strict),
         .target(name: "OpenAPI", dependencies: ["Employees", "Security", "EventStore"], swiftSettings: strict),
         .target(
+            name: "Operations",
+            dependencies: [
+                "Accounts", "Records", "HTTP", "Security", "Employees", "EventStore", "Postgres", "JSONText", "CivilTime",
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "Console",
+            dependencies: [
+                "Operations", "Accounts", "Records", "HTTP", "Security", "Employees", "EventStore", "Postgres", "Crypto",
+                "CivilTime",
+            ],
+            swiftSettings: strict),
+        .target(
             name: "App",
             dependencies: [
-                "Accounts", "Records", "HTTP", "Security", "Employees", "EventStore", "Postgres", "Crypto", "JSONText",
-                "CivilTime",
-                "OpenAPI",
+                "Console", "Operations", "Accounts", "Records", "HTTP", "Security", "Employees", "EventStore", "Postgres",
+                "Crypto", "JSONText", "CivilTime", "OpenAPI",
             ],
             swiftSettings: strict),
         .target(
             name: "EmployeesCLI",
-            dependencies: ["App", "Accounts", "Records", "Security", "Employees", "EventStore", "Postgres", "Crypto"],
+            dependencies: [
+                "App", "Accounts", "Records", "HTTP", "Security", "Employees", "EventStore", "Postgres", "Crypto",
+            ],
             swiftSettings: strict),
         .executableTarget(name: "employees", dependencies: ["EmployeesCLI"], swiftSettings: strict),
         // bench/http: the smallest server of ours to measure against nginx.
@@ -81,8 +98,8 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "App", "Accounts", "Records", "EmployeesCLI", "CivilTime", "OpenAPI", "Crypto", "Employees", "EventStore",
-                "Postgres", "Security", "TestSupport",
+                "App", "Console", "Operations", "Accounts", "Records", "EmployeesCLI", "CivilTime", "OpenAPI", "Crypto",
+                "Employees", "EventStore", "HTTP", "Postgres", "Security", "TestSupport",
             ], swiftSettings: strict),
     ]
 )

@@ -12,20 +12,6 @@ import Synchronization
 /// With `sweep`, it then measures the batching appender alone against its largest batch and the server's
 /// `commit_delay`, for docs/SCALING.md: appends/s, commits/s and the mean batch.
 
-struct Options {
-    var seconds = 10.0
-    var callers = 64
-    var connections = 12
-    var sweep = false
-
-    init(_ arguments: [String]) {
-        if arguments.count > 0, let value = Double(arguments[0]), value > 0 { seconds = value }
-        if arguments.count > 1, let value = Int(arguments[1]), value > 0 { callers = value }
-        if arguments.count > 2, let value = Int(arguments[2]), value > 0 { connections = value }
-        sweep = arguments.count > 3 && arguments[3] == "sweep"
-    }
-}
-
 /// Appends from `callers` concurrent tasks, each to its own stream, until `seconds` have passed; returns appends/s.
 func measure(
     callers: Int, seconds: Double, label: String, append: @escaping @Sendable (AppendRequest) async throws -> Void

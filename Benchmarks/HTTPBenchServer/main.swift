@@ -2,10 +2,8 @@ import Dispatch
 import Glibc
 import HTTP
 
-/// A minimal server for `bench/http`: `GET /healthz` answers `ok`.
-/// Usage: HTTPBenchServer [port] [--access-log] [--global-executor] [--tls-cert FILE --tls-key FILE]
-struct BenchRoute: Sendable {}
-
+// A minimal server for `bench/http`: `GET /healthz` answers `ok`.
+// Usage: HTTPBenchServer [port] [--access-log] [--global-executor] [--tls-cert FILE --tls-key FILE]
 let arguments = CommandLine.arguments.dropFirst()
 let port = arguments.first.flatMap { Int($0) } ?? 8080
 let logger = StandardErrorLogger()

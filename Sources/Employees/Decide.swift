@@ -1,14 +1,3 @@
-/// Why `decide` refused a command. Uniqueness of email addresses is not among them: the domain sees one stream at a
-/// time, so the store enforces it atomically when it appends (and the app maps that conflict to its own error).
-public enum EmployeeError: Error, Sendable, Hashable {
-    /// One or more fields break a rule; every broken field is listed.
-    case invalid(ValidationErrors)
-    /// `create` on a stream that already holds an employee.
-    case alreadyExists
-    /// Any other command on a stream with no employee.
-    case notFound
-}
-
 /// Judges a command against the current state and returns the events that record its effect. Returns no events
 /// when the command changes nothing (an update to the same values, a scope already held or not held, disabling a
 /// disabled employee, enabling an enabled one). `today` anchors the date rules; the domain reads no clock.

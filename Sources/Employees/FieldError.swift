@@ -1,20 +1,3 @@
-/// The fields of an employee record, spelled as the original system spells them so that error responses, events
-/// and the compatibility routes all use one vocabulary.
-public enum EmployeeField: String, Sendable, Hashable, CaseIterable, Comparable {
-    case empNo = "emp_no"
-    case firstName = "first_name"
-    case lastName = "last_name"
-    case birthDate = "birth_date"
-    case gender = "gender"
-    case hireDate = "hire_date"
-    case email = "email"
-
-    /// Canonical order (the declaration order), so that collected errors always come out the same way.
-    public static func < (lhs: EmployeeField, rhs: EmployeeField) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
-    }
-}
-
 /// One rule broken by one field. Carries no input value, so it can be logged and shown without leaking data.
 public struct FieldError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Why a value was rejected.
@@ -75,58 +58,4 @@ public struct FieldError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "\(field.rawValue) \(message)" }
-}
-
-extension EmployeeField {
-    fileprivate var formatHint: String {
-        switch self {
-        case .empNo: "must be a positive integer"
-        case .birthDate, .hireDate: "must be a date as yyyy-mm-dd or d/m/yyyy"
-        case .gender: "must be M or F"
-        case .email: "must be an email address like name@example.com"
-        case .firstName, .lastName: "is not a valid name"
-        }
-    }
-}
-
-/// Every field error of one command, at most one per field, in canonical field order.
-public struct ValidationErrors: Error, Sendable, Hashable, CustomStringConvertible {
-    public let errors: [FieldError]
-
-    /// Keeps the first error given for each field and sorts by field. Never empty when thrown by this module.
-    public init(_ errors: [FieldError]) {
-        var seen = Set<EmployeeField>()
-        self.errors = errors.filter { seen.insert($0.field).inserted }.sorted { $0.field < $1.field }
-    }
-
-    public var fields: [EmployeeField] { errors.map(\.field) }
-
-    public subscript(field: EmployeeField) -> FieldError.Reason? {
-        errors.first { $0.field == field }?.reason
-    }
-
-    public var description: String { errors.map(\.description).joined(separator: "; ") }
-}
-
-/// Gathers field errors while a command is validated, so that all of them are reported at once.
-struct FieldErrorCollector {
-    private(set) var errors: [FieldError] = []
-
-    func hasError(for field: EmployeeField) -> Bool { errors.contains { $0.field == field } }
-
-    mutating func record(_ error: FieldError) { errors.append(error) }
-
-    /// Runs one validation and returns its value, or records its error and returns nil.
-    mutating func collect<Value>(_ validate: () throws(FieldError) -> Value) -> Value? {
-        do {
-            return try validate()
-        } catch {
-            errors.append(error)
-            return nil
-        }
-    }
-
-    func throwIfAny() throws(ValidationErrors) {
-        if !errors.isEmpty { throw ValidationErrors(errors) }
-    }
 }

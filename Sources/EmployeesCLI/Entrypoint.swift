@@ -6,6 +6,7 @@ import Employees
 import EventStore
 import Foundation
 import Glibc
+import HTTP
 import Postgres
 import Records
 

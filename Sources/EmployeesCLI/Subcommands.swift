@@ -1,4 +1,5 @@
 import App
+import HTTP
 import Postgres
 
 /// The subcommands of the `employees` executable and their options, declared once.

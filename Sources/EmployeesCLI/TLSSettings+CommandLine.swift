@@ -1,4 +1,5 @@
 import App
+import HTTP
 
 extension TLSSettings {
     /// The HTTPS options of `serve`, checked for consistency before anything starts.

@@ -1,10 +1,5 @@
 import Glibc
 
-/// Why an evidence file could not be read at all (as opposed to read and found wanting).
-public struct EvidenceFileError: Error, Sendable, CustomStringConvertible {
-    public let description: String
-}
-
 /// Reads a file line by line in large chunks, so a verifier's memory stays flat however long the file is.
 struct EvidenceFileReader {
     static let chunkSize = 1 << 20

@@ -1,19 +1,5 @@
 import JSONText
 
-/// A member value of an evidence line: the format uses strings, integers and null only. A string is a range of the
-/// parser's scratch buffer, where its decoded bytes are.
-enum EvidenceValue: Equatable {
-    case string(Range<Int>)
-    case integer(Int64)
-    case null
-}
-
-/// Why a line is not a well-formed evidence record.
-struct EvidenceLineError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// A strict parser for the flat JSON objects of an export: no nesting, no fractions, no duplicate members. Reused from
 /// line to line (its buffers keep their capacity), over the reader's buffer without copying the line: the verifier
 /// parses every event of the log, so this is its hot loop.

@@ -41,14 +41,6 @@ extension JSONValue {
     }
 }
 
-/// Why a value cannot be stored as `jsonb`.
-public enum JSONValueError: Error, Sendable, Equatable {
-    /// PostgreSQL's `jsonb` cannot hold U+0000 in a string.
-    case nulCharacter
-    /// The text is not JSON, or uses what `JSONValue` does not model (fractions, exponents, huge integers).
-    case unsupported(String)
-}
-
 extension JSONValue {
     /// The text PostgreSQL prints for this value as `jsonb`: object keys ordered by byte length and then bytes,
     /// `", "` and `": "` separators, and only `"`, `\` and control characters escaped. Writing exactly that text

@@ -1,19 +1,6 @@
 import Crypto
 import Postgres
 
-/// Why a log signing key cannot be used.
-public enum LogSigningKeyError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The key was replaced by a newer one at this time; signing with it again would make checkpoints nobody accepts.
-    case retired(keyID: String, atMicroseconds: Int64)
-
-    public var description: String {
-        switch self {
-        case .retired(let keyID, let time):
-            "the log signing key \(keyID) was retired at \(UnixMicroseconds.rfc3339(time)); configure a new key"
-        }
-    }
-}
-
 /// The SQL of signed checkpoints and of the log's public keys (`sql/0010_log_checkpoints.sql`). Signing happens
 /// here in Swift; the database only ever receives public keys and signatures.
 public struct LogCheckpointStore: Sendable {

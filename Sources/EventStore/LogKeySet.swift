@@ -2,11 +2,6 @@ import Crypto
 import Foundation
 import JSONText
 
-/// Why a `log-keys.json` document was refused.
-public struct LogKeySetError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let description: String
-}
-
 /// The log's public keys by `kid`, as `GET /.well-known/log-keys.json` serves them: a JWK Set (RFC 7517) of Ed25519
 /// OKP keys (RFC 8037), each with `valid_from` and `valid_until` (RFC 3339, microseconds, UTC; `null` while in use).
 public struct LogKeySet: Sendable, Equatable {

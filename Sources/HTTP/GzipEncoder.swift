@@ -1,11 +1,5 @@
 internal import CZlib
 
-/// Why gzip compression failed: zlib reported an error (out of memory, in practice).
-public struct GzipError: Error, Sendable, CustomStringConvertible {
-    public let code: Int32
-    public var description: String { "zlib failed with status \(code)" }
-}
-
 /// Streaming gzip (RFC 1952) with the system's zlib, for `Content-Encoding: gzip` of long streamed bodies: each
 /// `compress` returns what zlib has ready, `finish` the rest and the trailer. One encoder per response body, used from
 /// one task only; its zlib state is freed in `deinit`.

@@ -264,12 +264,6 @@ extension PostgresError.Code {
     static let featureNotSupported = Self(rawValue: "0A000")
 }
 
-/// A notification received by `LISTEN`.
-public struct PostgresNotification: Sendable, Hashable {
-    public let channel: String
-    public let payload: String
-}
-
 /// Receives libpq's notices through its C callback, which gets this object back through an opaque pointer. Owned by
 /// its connection and only used on the connection's thread; it outlives every callback because the connection is
 /// finished before the sink is released.

@@ -1,30 +1,5 @@
 import Foundation
 
-/// The rule a new password broke. Never carries the password.
-public enum PasswordPolicyViolation: Error, Equatable, Sendable {
-    /// Fewer than `minimum` characters (Unicode scalars after NFC normalization).
-    case tooShort(minimum: Int)
-    /// More than `maximum` characters; refused, never truncated.
-    case tooLong(maximum: Int)
-    /// On the list of commonly used or breached passwords, or a trivial variant of a common word.
-    case commonPassword
-    /// One unit repeated, or a run along the alphabet, the digits or a keyboard row.
-    case repetitiveOrSequential
-    /// Contains the user's name, email local part, or the service's name.
-    case containsContextWord
-}
-
-/// Who the password is for, so that it can be checked against context-specific words (NIST SP 800-63B-4 §3.1.1.2).
-public struct PasswordContext: Sendable {
-    public var email: String?
-    public var names: [String]
-
-    public init(email: String? = nil, names: [String] = []) {
-        self.email = email
-        self.names = names
-    }
-}
-
 /// NIST SP 800-63B-4 rules for a new password: at least 15 characters, at most 256, every Unicode character
 /// allowed and counted once (after NFC normalization), no composition rules, no truncation, and a blocklist of
 /// common and breached passwords plus context words.

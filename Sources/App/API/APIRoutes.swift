@@ -1,4 +1,6 @@
+import Console
 import HTTP
+import Operations
 import Security
 
 /// Every route of the service, registered once. A route cannot be registered without its access declaration.

@@ -3,20 +3,10 @@ import Employees
 import EventStore
 import Foundation
 import HTTP
+import Operations
 import Postgres
 import Records
 import Security
-
-/// Why an account command was refused before reaching the domain. Mapped in `ErrorMapping`.
-enum AccountError: Error, Sendable {
-    /// A scope name in the path that the service does not know.
-    case unknownScope
-    /// Granting or revoking scopes the caller does not hold itself (no escalation through `scope:grant`).
-    case beyondOwnScopes(missing: ScopeSet)
-    case wrongCurrentPassword
-    /// Too many wrong current passwords for this account from this address (the login throttle's rule).
-    case tooManyAttempts(retryAfterSeconds: Int)
-}
 
 /// The account commands: scopes and roles, disable and enable, password changes. Each goes through
 /// `EmployeeCommandService` (decided by the domain, appended with the actor's metadata) and then updates the
@@ -275,7 +265,7 @@ enum AccountRoutes {
     }
 
     static func employeeNumber(_ request: APIRequest) throws -> EmployeeNumber {
-        guard let number = EmployeeNumber(try EmployeeRoutes.employeeNumber(request)) else { throw CommandError.notFound }
+        guard let number = EmployeeNumber(try request.employeeNumber()) else { throw CommandError.notFound }
         return number
     }
 }

@@ -1,6 +1,7 @@
 import Employees
 import EventStore
 import HTTP
+import Operations
 import Postgres
 import Records
 import Security
@@ -43,7 +44,7 @@ enum AuditRoutes {
     }
 
     static func history(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
-        let empNo = try EmployeeRoutes.employeeNumber(request)
+        let empNo = try request.employeeNumber()
         guard let number = EmployeeNumber(empNo) else { throw CommandError.notFound }
         let events = try await context.reads.run(request.http) {
             try await EventReader(pool: $0.pool).stream(EmployeeEventCodec.streamID(number))

@@ -1,6 +1,8 @@
 import Accounts
+import Console
 import Foundation
 import HTTP
+import Operations
 import Records
 import Security
 import Synchronization
@@ -12,9 +14,7 @@ import Synchronization
 /// `error="insufficient_scope"`. The token's scopes are intersected with the principal's current scopes from the
 /// in-memory principal table, so a revocation bites without a database query per request.
 struct AuthenticationMiddleware: HTTPMiddleware {
-    typealias Route = App.Route
-
-    static let realm = "employees"
+    typealias Route = Operations.Route
 
     let verifier: AccessTokenVerifier
     let verifiedTokens: VerifiedTokenCache
@@ -37,14 +37,15 @@ struct AuthenticationMiddleware: HTTPMiddleware {
 
         guard let token = try Self.bearerToken(in: request) ?? (isPage ? SessionCookie.token(in: request) : nil) else {
             throw HTTPError(
-                .unauthorized, detail: "Not authenticated", headers: ["WWW-Authenticate": "Bearer realm=\"\(Self.realm)\""])
+                .unauthorized, detail: "Not authenticated",
+                headers: ["WWW-Authenticate": "Bearer realm=\"\(ErrorMapping.realm)\""])
         }
         let principal = try principal(for: token)
         let target = request.pathParameters.int("emp_no").map(Int64.init)
         if case .ownRecordOnly = route.access, target != principal.empNo {
             securityLog.record(
                 .denied(principal: principal.subject, route: route.operationID, reason: "not_own_record", request: request))
-            throw Self.insufficientScope(
+            throw ErrorMapping.insufficientScope(
                 required: route.access.requiredScopes(callerEmpNo: principal.empNo, target: target) ?? .empty)
         }
         if let required = route.access.requiredScopes(callerEmpNo: principal.empNo, target: target),
@@ -52,7 +53,7 @@ struct AuthenticationMiddleware: HTTPMiddleware {
         {
             securityLog.record(
                 .denied(principal: principal.subject, route: route.operationID, reason: "insufficient_scope", request: request))
-            throw Self.insufficientScope(required: required)
+            throw ErrorMapping.insufficientScope(required: required)
         }
         var context = context
         context[PrincipalKey.self] = principal
@@ -90,12 +91,13 @@ struct AuthenticationMiddleware: HTTPMiddleware {
         guard values.count == 1 else {
             throw HTTPError(
                 .badRequest, detail: "More than one Authorization header",
-                headers: ["WWW-Authenticate": "Bearer realm=\"\(realm)\", error=\"invalid_request\""])
+                headers: ["WWW-Authenticate": "Bearer realm=\"\(ErrorMapping.realm)\", error=\"invalid_request\""])
         }
         let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw HTTPError(
-                .unauthorized, detail: "Not authenticated", headers: ["WWW-Authenticate": "Bearer realm=\"\(realm)\""])
+                .unauthorized, detail: "Not authenticated",
+                headers: ["WWW-Authenticate": "Bearer realm=\"\(ErrorMapping.realm)\""])
         }
         return String(parts[1].trimmingOptionalWhitespace)
     }
@@ -104,17 +106,8 @@ struct AuthenticationMiddleware: HTTPMiddleware {
         HTTPError(
             .unauthorized, detail: "Could not validate credentials",
             headers: [
-                "WWW-Authenticate": "Bearer realm=\"\(realm)\", error=\"invalid_token\", error_description=\"\(description)\""
-            ])
-    }
-
-    static func insufficientScope(required: ScopeSet) -> HTTPError {
-        HTTPError(
-            .forbidden, detail: "Not enough permissions",
-            members: [(name: "required_scope", value: .string(required.spaceDelimited))],
-            headers: [
                 "WWW-Authenticate":
-                    "Bearer realm=\"\(realm)\", error=\"insufficient_scope\", scope=\"\(required.spaceDelimited)\""
+                    "Bearer realm=\"\(ErrorMapping.realm)\", error=\"invalid_token\", error_description=\"\(description)\""
             ])
     }
 }

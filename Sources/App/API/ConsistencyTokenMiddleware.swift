@@ -1,5 +1,7 @@
 import HTTP
+import Operations
 import Postgres
+import Records
 
 /// Adds a `Consistency-Token` to every 2xx answer of a command (any method but GET, HEAD and OPTIONS), and to the
 /// `303 See Other` a console form answers after its command (the page then remembers it, see `ConsistencyCookie`),

@@ -2,6 +2,7 @@ import CivilTime
 import Employees
 import Foundation
 import HTTP
+import Operations
 import Records
 import Security
 
@@ -71,7 +72,7 @@ enum EmployeeRoutes {
     }
 
     static func read(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
-        let empNo = try employeeNumber(request)
+        let empNo = try request.employeeNumber()
         let record: EmployeeRecord?
         if let asOf = request.http.query["as_of"] {
             guard let instant = ISO8601.date(from: asOf) else {
@@ -88,7 +89,7 @@ enum EmployeeRoutes {
     }
 
     static func update(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
-        let empNo = try employeeNumber(request)
+        let empNo = try request.employeeNumber()
         let body = try JSONObjectBody(request.http)
         try body.rejectUnknownFields(allowed: personalFields, ignored: ["email", "password", "emp_no"])
         var typeErrors: [HTTPFieldError] = []
@@ -128,14 +129,20 @@ enum EmployeeRoutes {
 
     static func me(_ request: APIRequest, _ context: APIContext) async throws -> HTTPResponse {
         let caller = try request.caller
-        let empNo = Int(caller.empNo)
-        let (found, granted) = try await context.reads.run(request.http) { target in
-            (try await target.queries.employee(empNo), try await target.queries.scopes(of: empNo))
-        }
-        guard let record = found else { throw CommandError.notFound }
+        let (record, granted) = try await callerRecord(request, context)
         return try JSONResponse.make(
             Me(employee: record, scopes: granted, tokenScopes: caller.scopes.spaceDelimited),
             headers: ["ETag": etag(record.version)])
+    }
+
+    /// The caller's own record and the scopes granted to them now (`/me` and the original system's `me` routes).
+    static func callerRecord(_ request: APIRequest, _ context: APIContext) async throws -> (EmployeeRecord, scopes: [String]) {
+        let empNo = Int(try request.caller.empNo)
+        let (found, scopes) = try await context.reads.run(request.http) { target in
+            (try await target.queries.employee(empNo), try await target.queries.scopes(of: empNo))
+        }
+        guard let record = found else { throw CommandError.notFound }
+        return (record, scopes)
     }
 
     struct Me: Encodable {
@@ -148,13 +155,6 @@ enum EmployeeRoutes {
         enum CodingKeys: String, CodingKey {
             case employee, scopes, tokenScopes = "token_scopes"
         }
-    }
-
-    static func employeeNumber(_ request: APIRequest) throws(HTTPError) -> Int {
-        guard let empNo = request.http.pathParameters.int("emp_no"), EmployeeNumber(empNo) != nil else {
-            throw HTTPError(.badRequest, fieldErrors: [HTTPFieldError(field: "emp_no", message: "must be a positive integer")])
-        }
-        return empNo
     }
 
     static func etag(_ version: Int) -> String { "\"\(version)\"" }

@@ -2,6 +2,7 @@ import Accounts
 import Crypto
 import HTTP
 import JSONText
+import Operations
 import Postgres
 import Security
 
@@ -21,7 +22,7 @@ import Security
 ///   303; none → the retry runs).
 /// Routes without a principal (the token endpoint, whose answers carry secrets) ignore the header.
 struct IdempotencyMiddleware: HTTPMiddleware {
-    typealias Route = App.Route
+    typealias Route = Operations.Route
 
     static let headerName = "Idempotency-Key"
     static let replayedHeader = "Idempotent-Replayed"

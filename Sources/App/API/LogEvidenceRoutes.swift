@@ -1,6 +1,7 @@
 import EventStore
 import Foundation
 import HTTP
+import Operations
 
 /// The log's evidence for auditors: signed checkpoints, the public keys that verify them, and the export an auditor
 /// verifies offline with `employees verify-export` (docs/LOG-EVIDENCE.md).

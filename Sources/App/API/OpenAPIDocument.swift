@@ -2,6 +2,7 @@ import Employees
 import EventStore
 import HTTP
 import OpenAPI
+import Operations
 import Security
 
 /// Builds the OpenAPI 3.1 document from the route table, so the document cannot list an operation the router does

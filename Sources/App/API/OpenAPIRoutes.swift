@@ -1,6 +1,7 @@
 import Employees
 import Foundation
 import HTTP
+import Operations
 import Records
 import Synchronization
 

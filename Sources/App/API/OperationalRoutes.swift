@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Operations
 import Postgres
 import Records
 import Security

@@ -1,4 +1,5 @@
 import HTTP
+import Operations
 
 /// Headers every response of the service carries, set in one place so no route can forget them.
 ///
@@ -7,7 +8,7 @@ import HTTP
 ///   `Cache-Control: no-store`, unless the route chose a policy itself, and `Vary: Authorization`, so that no shared
 ///   cache keeps one caller's answer or hands it to another.
 struct SecurityHeadersMiddleware: HTTPMiddleware {
-    typealias Route = App.Route
+    typealias Route = Operations.Route
 
     func handle(_ request: HTTPRequest, context: HTTPRequestContext<Route>, next: HTTPNext<Route>) async throws -> HTTPResponse {
         var response = try await next(request, context)

@@ -1,4 +1,6 @@
+import Operations
 import Postgres
+import Records
 
 /// What `/metrics` and `/readyz` say about the standbys: each one's state and lag (named by its place in the
 /// configuration, `1`, `2`…, never by host or user), and where reads went. Nothing is written without standbys.

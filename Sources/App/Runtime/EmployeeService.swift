@@ -1,8 +1,10 @@
 import Accounts
+import Console
 import Employees
 import EventStore
 import Foundation
 import HTTP
+import Operations
 import Postgres
 import Records
 import Security
@@ -59,7 +61,8 @@ public final class EmployeeService: Sendable {
         _ configuration: ServiceConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment,
         log: @escaping @Sendable (String) -> Void = StandardError.write
     ) async throws -> EmployeeService {
-        let tls = try ServiceTLS.prepare(configuration, log: log)
+        let tls = try ServiceTLS.prepare(
+            configuration.tls, host: configuration.host, dataDirectory: configuration.dataDirectory, log: log)
         guard let trustedProxies = IPNetwork.list(environment["EMPLOYEES_TRUSTED_PROXIES"] ?? "") else {
             throw TrustedProxiesSettingError()
         }

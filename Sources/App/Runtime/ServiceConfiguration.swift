@@ -1,3 +1,5 @@
+import HTTP
+
 /// Where the service keeps its state, how it reaches PostgreSQL and where it listens (the command line validates it).
 public struct ServiceConfiguration: Sendable, Equatable {
     public let dataDirectory: String

@@ -10,13 +10,13 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
     /// A human-readable explanation of this occurrence. Never put secrets or unescaped user input here.
     public var detail: String?
     /// Extension members, rendered after the standard ones (RFC 9457 §3.2).
-    public var members: [(name: String, value: JSONValue)]
+    public var members: [(name: String, value: OrderedJSONValue)]
     /// Extra response headers, such as `Allow`, `WWW-Authenticate` or `Retry-After`.
     public var headers: HTTPHeaders
 
     public init(
         _ status: HTTPStatus, type: String = "about:blank", title: String? = nil, detail: String? = nil,
-        fieldErrors: [HTTPFieldError] = [], members: [(name: String, value: JSONValue)] = [], headers: HTTPHeaders = [:]
+        fieldErrors: [HTTPFieldError] = [], members: [(name: String, value: OrderedJSONValue)] = [], headers: HTTPHeaders = [:]
     ) {
         self.status = status
         self.type = type
@@ -33,7 +33,7 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
 
     /// The problem document as a response.
     public var response: HTTPResponse {
-        var json = JSONWriter()
+        var json = OrderedJSONWriter()
         json.bytes.append(UInt8(ascii: "{"))
         json.member("type", .string(type), first: true)
         json.member("title", .string(title))
@@ -48,20 +48,5 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
         headers.set("Content-Type", "application/problem+json")
         headers.set("X-Content-Type-Options", "nosniff")
         return HTTPResponse(status: status, headers: headers, body: json.bytes)
-    }
-}
-
-/// One invalid input field, rendered in a problem's `errors` member as `{"field": …, "message": …}`.
-public struct HTTPFieldError: Sendable, Equatable {
-    public var field: String
-    public var message: String
-
-    public init(field: String, message: String) {
-        self.field = field
-        self.message = message
-    }
-
-    var json: JSONValue {
-        .object([(name: "field", value: .string(field)), (name: "message", value: .string(message))])
     }
 }

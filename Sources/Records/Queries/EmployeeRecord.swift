@@ -2,7 +2,7 @@ import Employees
 import Foundation
 
 /// An employee as the API shows it: never a password hash.
-public struct EmployeeRecord: Encodable, Sendable, Equatable {
+public struct EmployeeRecord: Sendable, Equatable {
     public let empNo: Int
     public let firstName: String
     public let lastName: String
@@ -15,11 +15,6 @@ public struct EmployeeRecord: Encodable, Sendable, Equatable {
     public let version: Int
     public let createdAt: Date
     public let updatedAt: Date
-
-    public enum CodingKeys: String, CodingKey {
-        case empNo = "emp_no", firstName = "first_name", lastName = "last_name", birthDate = "birth_date", gender
-        case hireDate = "hire_date", email, disabled, version, createdAt = "created_at", updatedAt = "updated_at"
-    }
 }
 
 extension EmployeeRecord {

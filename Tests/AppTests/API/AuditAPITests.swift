@@ -7,6 +7,7 @@ import TestSupport
 import XCTest
 
 @testable import App
+@testable import Operations
 
 /// The auditors' routes over real sockets: history, the paged log, the live NDJSON stream, the security log.
 final class AuditAPITests: ServiceTestCase {

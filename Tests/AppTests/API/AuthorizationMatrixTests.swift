@@ -6,6 +6,7 @@ import TestSupport
 import XCTest
 
 @testable import App
+@testable import Operations
 
 /// Every registered route × every relevant caller, over HTTP. The expected outcome is computed here from the
 /// route's `Access` declaration with an implication table written out independently of `ScopeSet`, so a route

@@ -7,6 +7,7 @@ import XCTest
 
 @testable import Accounts
 @testable import App
+@testable import Operations
 @testable import Records
 
 /// The original system's integration scenarios (behai-nguyen/fastapi_learning, tests/integration) against the
@@ -218,7 +219,7 @@ final class CompatibilityRoutesTests: XCTestCase {
         let errors = fieldErrors(noWildcards)
         XCTAssertEqual(errors["last_name"]?.label, "Partial Last Name")
         XCTAssertEqual(errors["first_name"]?.label, "Partial First Name")
-        XCTAssertEqual(errors["first_name"]?.messages, [CompatibilityRoutes.partialFirstNameMessage])
+        XCTAssertEqual(errors["first_name"]?.messages, [CompatibilityOperations.partialFirstNameMessage])
 
         let tooLong = try await get("/emp/search/%25abcdefghijklmnop/%25", as: Self.kyoichi)
         assertEnvelope(tooLong, 400, "The search patterns are invalid")

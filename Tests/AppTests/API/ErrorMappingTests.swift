@@ -5,6 +5,7 @@ import Records
 import XCTest
 
 @testable import App
+@testable import Operations
 
 /// The one place typed errors become HTTP answers: status, headers and members for each kind.
 final class ErrorMappingTests: XCTestCase {

@@ -4,6 +4,7 @@ import TestSupport
 import XCTest
 
 @testable import App
+@testable import Operations
 
 /// `GET /metrics` over a real socket: well-formed Prometheus text, counts by operation and status (401/403
 /// included), and no high-cardinality labels.

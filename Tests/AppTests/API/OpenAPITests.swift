@@ -10,17 +10,7 @@ import XCTest
 
 /// The OpenAPI document is generated from the route table: it lists exactly the operations the router serves, with
 /// the security each route declares.
-final class OpenAPITests: XCTestCase {
-    private var harness: ServiceHarness!
-
-    override func setUp() async throws {
-        harness = try await ServiceHarness.start()
-    }
-
-    override func tearDown() async throws {
-        await harness?.stop()
-    }
-
+final class OpenAPITests: ServiceTestCase {
     private func document() async throws -> [String: Any] {
         let response = try await harness.client.send("GET", "/openapi.json")
         XCTAssertEqual(response.status, 200)

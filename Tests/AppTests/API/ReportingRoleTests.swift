@@ -8,17 +8,7 @@ import XCTest
 
 /// Reporting jobs connect as `reporting` (sql/0004, sql/0007): they read the views of the `reporting` schema and
 /// nothing else, and cannot write anything.
-final class ReportingRoleTests: XCTestCase {
-    private var harness: ServiceHarness!
-
-    override func setUp() async throws {
-        harness = try await ServiceHarness.start()
-    }
-
-    override func tearDown() async throws {
-        await harness?.stop()
-    }
-
+final class ReportingRoleTests: ServiceTestCase {
     /// A connection to the service's database as the reporting role, over the test cluster's socket.
     private func connectAsReporting() throws -> PostgresConnection {
         var configuration = harness.database

@@ -8,6 +8,7 @@ import XCTest
 @testable import Accounts
 @testable import App
 @testable import EmployeesCLI
+@testable import Operations
 @testable import Records
 
 /// `verify-log --authority` logic: given a log, which events were recorded by actors lacking the authority?

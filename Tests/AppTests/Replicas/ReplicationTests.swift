@@ -6,6 +6,7 @@ import TestSupport
 import XCTest
 
 @testable import App
+@testable import Console
 
 /// Many instances on one primary and a real streaming standby (`EmbeddedStandby`, `pg_basebackup -R`), on clusters of
 /// their own: the tests delay and stop the standby.

@@ -1,6 +1,0 @@
-/// How the console is deployed.
-struct ConsoleSettings: Sendable {
-    /// Whether the session cookie carries `Secure`: set when the service is reached over TLS
-    /// (`EMPLOYEES_SECURE_COOKIES=1`), so the browser never sends the token in clear.
-    let secureCookie: Bool
-}

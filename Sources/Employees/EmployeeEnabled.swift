@@ -1,0 +1,4 @@
+/// The employee may sign in again.
+public struct EmployeeEnabled: Sendable, Hashable {
+    public init() {}
+}

@@ -1,0 +1,8 @@
+import Employees
+import HTTP
+import Records
+import Security
+
+package enum PrincipalKey: HTTPContextKey {
+    package typealias Value = Principal
+}
